@@ -1,0 +1,1 @@
+"""Affected-test selection: import graph, fingerprints, selection, one pytest run."""

@@ -1,0 +1,438 @@
+"""`specmesh test`: select the affected tests, run them in one pytest process, remember outcomes.
+
+Steps: list the test files (configured globs) -> facts per file (cached by stat/digest) -> import
+closure and requirement fingerprints per test file -> `select_tests` against the recorded state
+(or `--since REF`) -> optional shard -> one subprocess (`python -m pytest ARGS`, or the configured
+`tests.command` with `{files}`) -> record outcomes (this process only) -> exit code.
+
+Exit codes: 0 when the selected tests passed or none was affected (pytest is then not started, so
+its exit 5 never leaks out); 1 when a test failed or the runner could not run; 3 (UserError) for a
+bad option value or a `--pytest-args` pytest rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from specmesh_tasks.affected.facts import FactsCache
+from specmesh_tasks.affected.fingerprints import (
+    RequirementIndex,
+    TestFile,
+    cached_requirement_index,
+    collect_test_files,
+)
+from specmesh_tasks.affected.imports import Resolver
+from specmesh_tasks.affected.select import (
+    FileRecord,
+    Pick,
+    Selection,
+    Since,
+    State,
+    record_outcomes,
+    select_tests,
+)
+from specmesh_tasks.errors import UserError
+
+if TYPE_CHECKING:
+    from specmesh_tasks.config import Settings
+
+STATE_SCHEMA = 1
+STATE_NAME = "affected-state.json"
+FILES_CACHE_NAME = "affected-files.json"
+REQUIREMENTS_CACHE_NAME = "affected-requirements.json"
+
+
+@dataclass(frozen=True, slots=True)
+class TestOptions:
+    """The options of `specmesh test` (doit task parameters)."""
+
+    __test__ = False
+
+    since: str | None = None
+    shard: str | None = None
+    explain: bool = False
+    junit: str | None = None
+    pytest_args: str = ""
+    run_all: bool = False
+    store_durations: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything known before the runner starts."""
+
+    files: list[TestFile]
+    selection: Selection
+    arguments: list[str]
+    sharded: bool
+
+
+def run_affected(root: Path, settings: Settings, options: TestOptions,
+                 out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    """Run the affected tests of `root`; returns the exit code."""
+    out, err = out or sys.stdout, err or sys.stderr
+    root = Path(root).resolve()
+    extra = _split_pytest_args(options.pytest_args)
+    if options.junit and settings.tests.command:
+        raise UserError("error: --junit needs the pytest runner; tests.command is set in specmesh.yaml")
+    from specmesh_tasks.state import cache_dir
+
+    cache = cache_dir(root)
+    facts = FactsCache(root, cache / FILES_CACHE_NAME)
+    prepared = prepare(root, settings, options, facts)
+    _report_errors(prepared, err)
+    if options.explain:
+        explain(prepared.selection, prepared.arguments, out)
+    if not prepared.arguments:
+        facts.save()
+        print(_nothing_message(prepared), file=err)
+        return 0
+    if settings.tests.command:
+        code, outcomes, complete = _run_command(root, settings.tests.command, prepared.arguments)
+        results: dict[str, Any] = {}
+    else:
+        code, results = _run_pytest(root, prepared.arguments, extra, options.junit)
+        outcomes, complete = _outcomes(root, results), bool(results.get("complete"))
+    facts.save()
+    _save_state(cache, prepared, outcomes, complete and not prepared.sharded)
+    if options.store_durations and results:
+        _store_durations(root, results)
+    return _exit_code(code)
+
+
+def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCache) -> Prepared:
+    """List, fingerprint and select (no runner started)."""
+    python = not settings.tests.command
+    test_paths = _test_paths(root, settings)
+    resolver = Resolver(str(root), settings.tests.sources) if python else None
+    requirements = _requirements(root, settings, test_paths, facts, cache_path(root).parent)
+    since = changes_since(root, options.since) if options.since else None
+    state = State() if since or options.run_all else load_state(cache_path(root))
+    records = state.files
+
+    def needs_deps(path: str, fingerprint: str) -> bool:
+        record = records.get(path)
+        return bool(since or options.run_all or record is None or record.fingerprint != fingerprint)
+
+    # `tests.granularity: file` (when the config has it) selects by whole imported files.
+    file_level = getattr(settings.tests, "granularity", "definition") == "file"
+    files = collect_test_files(test_paths, facts, resolver, requirements, needs_deps, file_level=file_level)
+    selection = select_tests(files, state, run_all=options.run_all, since=since)
+    if not python:
+        selection = whole_files(selection)
+    arguments = list(selection.selected)
+    sharded = bool(options.shard)
+    if options.shard:
+        from specmesh_tasks.affected.shard import load_durations, parse_shard, shard_selection
+
+        index, count = parse_shard(options.shard)
+        arguments = shard_selection(selection, files, index, count, load_durations(root))
+    return Prepared(files, selection, arguments, sharded)
+
+
+def whole_files(selection: Selection) -> Selection:
+    """A non-Python runner takes files, not node IDs: every pick becomes its whole file."""
+    picks = {p: Pick(True, (), k.requirements) for p, k in selection.picks.items()}
+    return Selection(tuple(sorted(picks)), selection.deselected, selection.reasons, picks)
+
+
+def cache_path(root: Path) -> Path:
+    from specmesh_tasks.state import cache_dir
+
+    return cache_dir(root) / STATE_NAME
+
+
+def _test_paths(root: Path, settings: Settings) -> list[str]:
+    from specmesh_tasks.discover import iter_test_files
+
+    return [p.relative_to(root).as_posix() for p in iter_test_files(root, settings)]
+
+
+def _requirements(root: Path, settings: Settings, test_paths: Sequence[str], facts: FactsCache,
+                  cache: Path) -> RequirementIndex:
+    """Requirement fingerprints, read only when some test cites an ID (the no-tag case stays cheap)."""
+    if not any((f := facts.facts(p, test=True)) is not None and f.tags for p in test_paths):
+        return RequirementIndex()
+    return cached_requirement_index(root, settings, cache / REQUIREMENTS_CACHE_NAME, facts)
+
+
+# --- state -------------------------------------------------------------------------------------
+
+
+def load_state(path: Path) -> State:
+    """The recorded state ({} when missing, unreadable or of another schema: rebuilt, not migrated)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return State()
+    if not isinstance(data, dict) or data.get("schema") != STATE_SCHEMA:
+        return State()
+    files = {
+        path: FileRecord(str(r.get("fp", "")), dict(r.get("req", {})), tuple(r.get("failed", ())))
+        for path, r in (data.get("files") or {}).items()
+    }
+    return State(files, dict(data.get("digests") or {}))
+
+
+def dump_state(state: State) -> str:
+    """The state as stable JSON text."""
+    files = {
+        path: {"fp": r.fingerprint, "req": dict(sorted(r.requirements.items())), "failed": list(r.failed)}
+        for path, r in sorted(state.files.items())
+    }
+    digests = dict(sorted(state.digests.items()))
+    return json.dumps({"schema": STATE_SCHEMA, "files": files, "digests": digests}, indent=1)
+
+
+def _save_state(cache: Path, prepared: Prepared, outcomes: Mapping[str, str], complete: bool) -> None:
+    from specmesh_tasks.fsutil import write_if_changed
+
+    path = cache / STATE_NAME
+    picks = {p: k for p, k in prepared.selection.picks.items() if _ran(p, prepared.arguments)}
+    state = record_outcomes(load_state(path), prepared.files, picks, outcomes, complete=complete)
+    write_if_changed(path, dump_state(state))
+
+
+def _ran(path: str, arguments: Sequence[str]) -> bool:
+    return any(a == path or a.startswith(path + "::") for a in arguments)
+
+
+# --- --since -----------------------------------------------------------------------------------
+
+
+def changes_since(root: Path, ref: str) -> Since:
+    """Files and requirement keys that differ between `ref` and the working tree (GitPython)."""
+    import git  # GitPython: only a --since run pays for its import
+
+    try:
+        git_repo = git.Repo(root, search_parent_directories=True)
+        top = Path(git_repo.working_tree_dir or root).resolve()
+        names = git_repo.git.diff("--name-only", "--no-renames", ref, "--").splitlines()
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UserError(f"error: --since needs a git repository; {root} is not inside one") from None
+    except git.GitCommandError:
+        raise UserError(f"error: --since {ref}: not a revision git knows") from None
+    names += git_repo.untracked_files
+    prefix = "" if top == root else root.relative_to(top).as_posix() + "/"
+    paths = frozenset(n[len(prefix):] for n in names if n.startswith(prefix))
+    spec_paths = sorted(p for p in paths if p.startswith(".specify/") and p.endswith(".md"))
+    old_text = {p: _show(git_repo, ref, prefix + p) for p in spec_paths}
+    return Since(paths, frozenset(changed_requirements(root, old_text)), ref)
+
+
+def _show(git_repo: Any, ref: str, path: str) -> str:
+    import git
+
+    try:
+        return str(git_repo.git.show(f"{ref}:{path}"))
+    except git.GitCommandError:  # added since ref
+        return ""
+
+
+def changed_requirements(root: Path, old_text: Mapping[str, str]) -> set[str]:
+    """Requirement keys whose defining text differs between `old_text` and the files now."""
+    try:
+        from specmesh_tasks.parse.spec import parse_spec
+    except ImportError:
+        return set()
+    changed: set[str] = set()
+    for rel, before in old_text.items():
+        try:
+            now = (root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            now = ""
+        old_keys, new_keys = _keys(parse_spec(before, rel)), _keys(parse_spec(now, rel))
+        changed |= {k for k in old_keys.keys() | new_keys.keys() if old_keys.get(k) != new_keys.get(k)}
+    return changed
+
+
+def _keys(doc: Any) -> dict[str, str]:
+    from specmesh_tasks.affected.fingerprints import REQUIREMENT_KINDS, is_area_less
+
+    feature = doc.spec_id or ""
+    return {
+        (f"{feature}/{d.id}" if is_area_less(d.id) else d.id): d.digest
+        for d in doc.definitions if d.kind in REQUIREMENT_KINDS
+    }
+
+
+# --- running -----------------------------------------------------------------------------------
+
+
+def _split_pytest_args(text: str) -> list[str]:
+    try:
+        return shlex.split(text or "")
+    except ValueError as exc:
+        raise UserError(f"error: --pytest-args {text!r}: {exc}") from None
+
+
+def _run_pytest(root: Path, arguments: Sequence[str], extra: Sequence[str],
+                junit: str | None) -> tuple[int, dict[str, Any]]:
+    """One pytest process for every selected test; returns its exit code and the recorded results.
+
+    pytest gets the directories holding the selection, and our plugin keeps collection to the
+    selected files and tests (see `pytest_results`: many file arguments are quadratic in pytest).
+    """
+    with tempfile.TemporaryDirectory(prefix="specmesh-") as tmp:
+        results_file, select_file = Path(tmp) / "results.json", Path(tmp) / "select.json"
+        select_file.write_text(json.dumps(selection_payload(root, arguments)), encoding="utf-8")
+        command = [sys.executable, "-m", "pytest", "-p", "specmesh_tasks.affected.pytest_results",
+                   *_marker_plugin(), f"--specmesh-results={results_file}",
+                   f"--specmesh-select={select_file}", *extra]
+        if junit:
+            command.append(f"--junitxml={Path(junit).resolve()}")
+        command += selection_dirs(arguments)
+        sys.stdout.flush()
+        code = subprocess.call(command, cwd=root, env=_child_env())
+        try:
+            results = json.loads(results_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            results = {}
+    return code, results
+
+
+def selection_payload(root: Path, arguments: Sequence[str]) -> dict[str, Any]:
+    """The selection as the child plugin reads it: absolute paths, whole files and test names."""
+    files: list[str] = []
+    nodes: dict[str, list[str]] = {}
+    for arg in arguments:
+        path, _, name = arg.partition("::")
+        full = str(root / path)
+        if name:
+            nodes.setdefault(full, []).append(name)
+        else:
+            files.append(full)
+    return {"files": sorted(files), "nodes": {k: sorted(v) for k, v in sorted(nodes.items())}}
+
+
+def selection_dirs(arguments: Sequence[str]) -> list[str]:
+    """The outermost directories holding the selected files (`.` for files at the root)."""
+    dirs = sorted({posixpath.dirname(a.partition("::")[0]) or "." for a in arguments})
+    outer: list[str] = []
+    for directory in dirs:
+        if not any(directory == o or directory.startswith(o + "/") or o == "." for o in outer):
+            outer.append(directory)
+    return outer
+
+
+def _marker_plugin() -> list[str]:
+    """`-p specmesh_tasks.pytest_plugin` when our entry point is not installed (a source checkout);
+    loading it twice would be an error, so ask the installed metadata first."""
+    from importlib.metadata import entry_points
+
+    if any(ep.name == "specmesh" for ep in entry_points(group="pytest11")):
+        return []
+    return ["-p", "specmesh_tasks.pytest_plugin"]
+
+
+def _child_env() -> dict[str, str]:
+    """Our results plugin must be importable by the child even when run from a source checkout."""
+    env = dict(os.environ)
+    here = Path(__file__).resolve().parents[2]
+    if here.name not in ("site-packages", "dist-packages"):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(here), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _run_command(root: Path, command: str, files: Sequence[str]) -> tuple[int, dict[str, str], bool]:
+    """A non-Python runner: `{files}` becomes the selected test files."""
+    argv: list[str] = []
+    for word in shlex.split(command):
+        if word == "{files}":
+            argv.extend(files)
+        else:
+            argv.append(word.replace("{files}", " ".join(files)))
+    if "{files}" not in command:
+        argv.extend(files)
+    sys.stdout.flush()
+    try:
+        code = subprocess.call(argv, cwd=root)
+    except OSError as exc:
+        raise UserError(f"error: tests.command: cannot run {argv[0]!r}: {exc.strerror}") from None
+    outcome = "passed" if code == 0 else "failed"
+    return code, dict.fromkeys(files, outcome), True
+
+
+def _outcomes(root: Path, results: Mapping[str, Any]) -> dict[str, str]:
+    """Node IDs made relative to our root (pytest's rootdir may be another directory)."""
+    rootdir = Path(str(results.get("rootdir") or root))
+    found: dict[str, str] = {}
+    for nodeid, outcome in (results.get("outcomes") or {}).items():
+        found[_rebase(nodeid, rootdir, root)] = str(outcome)
+    return found
+
+
+def _rebase(nodeid: str, rootdir: Path, root: Path) -> str:
+    path, sep, rest = nodeid.partition("::")
+    if rootdir == root:
+        return nodeid
+    try:
+        rel = (rootdir / path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return nodeid
+    return f"{rel}{sep}{rest}"
+
+
+def _exit_code(code: int) -> int:
+    if code in (0, 5):  # 5: the selected files held no test; nothing failed
+        return 0
+    if code == 4:
+        raise UserError("error: pytest rejected its command line (see above); check --pytest-args")
+    return 1
+
+
+def _store_durations(root: Path, results: Mapping[str, Any]) -> None:
+    """Merge this run's durations into `.specify/test-durations.json` (committed; stable text)."""
+    from specmesh_tasks.affected.shard import DURATIONS_FILE, load_durations
+    from specmesh_tasks.fsutil import write_if_changed
+
+    rootdir = Path(str(results.get("rootdir") or root))
+    durations = load_durations(root)
+    for nodeid, seconds in (results.get("durations") or {}).items():
+        durations[_rebase(nodeid, rootdir, root)] = round(float(seconds), 3)
+    write_if_changed(root / DURATIONS_FILE, json.dumps(dict(sorted(durations.items())), indent=1) + "\n")
+
+
+# --- reporting ---------------------------------------------------------------------------------
+
+
+def explain(selection: Selection, arguments: Sequence[str], out: IO[str]) -> None:
+    """Per selected test file, why it was selected."""
+    if not selection.selected:
+        print("no test affected", file=out)
+    for path in sorted(selection.reasons):
+        if not _ran(path, arguments):
+            continue
+        pick = selection.picks[path]
+        what = path if pick.whole else ", ".join(pick.nodes)
+        print(f"{what}: {'; '.join(selection.reasons[path])}", file=out)
+    out.flush()
+
+
+def _report_errors(prepared: Prepared, err: IO[str]) -> None:
+    seen: set[str] = set()
+    for test_file in prepared.files:
+        for error in test_file.errors:
+            if error not in seen:
+                seen.add(error)
+                print(f"warning: {error} (its imports were read line by line)", file=err)
+
+
+def _nothing_message(prepared: Prepared) -> str:
+    count = len(prepared.files)
+    if prepared.selection.selected:
+        return f"no test in this shard ({len(prepared.selection.selected)} selected in all)"
+    return f"no test affected ({count} test file{'s' if count != 1 else ''} up to date)"
+
+
+__all__ = ["RequirementIndex", "TestOptions", "prepare", "run_affected"]

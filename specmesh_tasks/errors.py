@@ -1,0 +1,47 @@
+"""Exceptions that end a run. Problems in the user's specs are findings, not exceptions.
+
+Every subclass carries the process exit code it maps to (doit's codes: 3 for a bad command
+line or configuration, printed as one line without a traceback).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SpecmeshError(Exception):
+    """Root of our exceptions; `exit_code` is what the command exits with."""
+
+    exit_code = 2
+
+
+class UserError(SpecmeshError):
+    """Bad command line, bad path or bad configuration: one line, no traceback, exit 3."""
+
+    exit_code = 3
+
+
+class ConfigError(UserError):
+    """A bad `.specify/specmesh.yaml`: names the file, the key and the line."""
+
+    def __init__(self, *, file: Path | str, key: str, line: int, problem: str) -> None:
+        self.file, self.key, self.line, self.problem = str(file), key, line, problem
+        where = f"{self.file}:{line}" if line else self.file
+        super().__init__(f"error: {where}: {key}: {problem}" if key else f"error: {where}: {problem}")
+
+
+class OutsideRootError(UserError):
+    """A path that leads outside the project root."""
+
+    def __init__(self, *, path: Path | str, root: Path | str) -> None:
+        super().__init__(f"error: {path} is outside {root}")
+
+
+class RootNotFoundError(UserError):
+    """No `.specify/` directory above the current directory and no SPECMESH_ROOT."""
+
+    def __init__(self, *, start: Path | str) -> None:
+        super().__init__(
+            f"error: no .specify/ directory in {start} or any parent; "
+            "run inside a spec-mesh repository, set SPECMESH_ROOT or pass --root DIR"
+        )

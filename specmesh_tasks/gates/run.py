@@ -1,0 +1,263 @@
+"""Run the gates over a tree: choose rules, use the caches, resolve severity and suppression.
+
+`run_gates(root)` is what `doit gates` calls; `evaluate(repo, ctx, active)` runs the rules over a
+`Repo` that is already built (tests build one by hand). Neither writes into the spec tree; the
+only file written is `.specify/.cache/gates.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from specmesh_tasks.gates import catalog, suppress
+from specmesh_tasks.gates.catalog import Rule, Scope
+from specmesh_tasks.gates.context import RuleContext
+from specmesh_tasks.gates.finding import Finding, Reported, Severity
+from specmesh_tasks.gates.index import usable_spec_id
+from specmesh_tasks.model.spec import Problem, Repo, SpecDoc
+
+if TYPE_CHECKING:
+    from specmesh_tasks.config import Settings
+    from specmesh_tasks.gates.cache import GatesCache
+    from specmesh_tasks.gates.inputs import Inputs
+
+READER_ERROR = "SM212"
+# A spec the reader had to skip has no content worth checking further.
+SKIPPED_PROBLEMS = frozenset({"SM207", "SM208", "SM209"})
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A checked file: spec, plan, tasks, matrix, config, test (or other, for a stray finding)."""
+
+    file: str
+    kind: str
+    spec_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """Everything a report needs: the checked items and every finding (suppressed ones too)."""
+
+    root: str
+    version: str
+    items: tuple[Item, ...]
+    findings: tuple[Reported, ...]
+    from_cache: bool = False
+
+
+# ---------------------------------------------------------------------- evaluation
+
+def problem_finding(p: Problem) -> Finding:
+    """A reader Problem as a Finding; a code outside the catalogue becomes a reader error."""
+    known = catalog.by_code()
+    if p.code in known:
+        return Finding(p.code, p.location.file, p.location.line, p.message)
+    return Finding(READER_ERROR, p.location.file, p.location.line, f"{p.message} [{p.code}]")
+
+
+def check_spec(spec: SpecDoc, ctx: RuleContext, rules: Iterable[Rule]) -> list[Finding]:
+    """The reader's problems and every one-file rule's findings for one spec."""
+    found = [problem_finding(p) for p in spec.problems]
+    if any(p.code in SKIPPED_PROBLEMS for p in spec.problems):
+        return found
+    for rule_ in rules:
+        assert rule_.check is not None
+        found.extend(rule_.check(spec, ctx))
+    return found
+
+
+def _encode(f: Finding) -> list[Any]:
+    return [f.code, f.file, f.line, f.message, f.spec_id, f.severity.value if f.severity else None]
+
+
+def _decode(row: list[Any]) -> Finding:
+    return Finding(row[0], row[1], row[2], row[3], row[4], Severity(row[5]) if row[5] else None)
+
+
+def check_specs(repo: Repo, ctx: RuleContext, rules: list[Rule],
+                cached: dict[str, list[Any]] | None) -> list[Finding]:
+    """One-file rules over every spec, reusing cached results for unchanged digests."""
+    found: list[Finding] = []
+    for spec in repo.specs:
+        hit = cached.get(spec.path) if cached is not None and spec.digest else None
+        if hit is not None and hit[0] == spec.digest:
+            found.extend(_decode(row) for row in hit[1])
+            continue
+        results = check_spec(spec, ctx, rules)
+        if cached is not None and spec.digest:
+            cached[spec.path] = [spec.digest, [_encode(f) for f in results]]
+        found.extend(results)
+    return found
+
+
+def check_repo(repo: Repo, ctx: RuleContext, rules: list[Rule]) -> list[Finding]:
+    """Every whole-repo rule, plus the repo-level and matrix problems of the reader."""
+    found = [problem_finding(p) for p in repo.problems]
+    if repo.matrix is not None:
+        found.extend(problem_finding(p) for p in repo.matrix.problems)
+    for rule_ in rules:
+        assert rule_.check is not None
+        found.extend(rule_.check(repo, ctx))
+    return found
+
+
+def evaluate(repo: Repo, ctx: RuleContext, active: dict[str, Severity | None] | None = None,
+             spec_cache: dict[str, list[Any]] | None = None) -> list[Reported]:
+    """Run the active rules (all by default) and return the findings, sorted, suppression marked."""
+    rules = catalog.by_code()
+    if active is None:
+        active = dict.fromkeys(rules)
+    chosen = [rules[c] for c in sorted(active) if c in rules]
+    raw = check_specs(repo, ctx, [r for r in chosen if r.scope is Scope.SPEC], spec_cache)
+    raw += check_repo(repo, ctx, [r for r in chosen if r.scope is Scope.REPO])
+    return resolve(raw, repo, ctx, active, rules)
+
+
+def resolve(raw: Iterable[Finding], repo: Repo, ctx: RuleContext, active: dict[str, Severity | None],
+            rules: dict[str, Rule]) -> list[Reported]:
+    """Final severity (config > finding > rule), spec ID, suppression; duplicates dropped."""
+    specs = {s.path: s for s in repo.specs}
+    tables: dict[str, suppress.Table] = {}
+    out: dict[tuple[str, int, str, str], Reported] = {}
+    for f in raw:
+        if f.code not in active:
+            continue
+        rule_ = rules[f.code]
+        severity = active[f.code] or f.severity or rule_.severity
+        spec_id = f.spec_id or _spec_id_of(f.file, specs)
+        if f.file not in tables:
+            tables[f.file] = _table(f.file, specs, ctx)
+        hidden = suppress.is_suppressed(tables[f.file], f.line, f.code, rule_.name)
+        key = (f.file, f.line, f.code, f.message)
+        out.setdefault(key, Reported(f.code, rule_.name, severity, f.file, f.line, f.message, spec_id,
+                                     hidden))
+    return [out[k] for k in sorted(out)]
+
+
+def _spec_id_of(file: str, specs: dict[str, SpecDoc]) -> str | None:
+    spec = specs.get(file) or specs.get(posixpath.join(posixpath.dirname(file), "spec.md"))
+    return usable_spec_id(spec) if spec is not None else None
+
+
+def _table(file: str, specs: dict[str, SpecDoc], ctx: RuleContext) -> suppress.Table:
+    if file in specs:
+        return suppress.from_spec(specs[file])
+    if file.endswith(".json"):
+        return {}
+    text = ctx.read_text(file)
+    return suppress.from_text(text) if text else {}
+
+
+def items_of(repo: Repo, inputs: Inputs | None, findings: Iterable[Reported]) -> tuple[Item, ...]:
+    """Every checked file as an item (a finding in any other file adds that file too)."""
+    specs = {s.path: s for s in repo.specs}
+    items: dict[str, Item] = {s.path: Item(s.path, "spec", usable_spec_id(s)) for s in repo.specs}
+    if inputs is not None:
+        for kind, files in (("spec", inputs.specs), ("plan", inputs.plans), ("tasks", inputs.tasks),
+                            ("test", inputs.tests)):
+            for file in files:
+                items.setdefault(file, Item(file, kind, _spec_id_of(file, specs) if kind != "test" else None))
+        if inputs.config:
+            items.setdefault(inputs.config, Item(inputs.config, "config"))
+    else:
+        for tag in repo.test_tags:
+            items.setdefault(tag.location.file, Item(tag.location.file, "test"))
+    if repo.matrix is not None:
+        items.setdefault(repo.matrix.path, Item(repo.matrix.path, "matrix"))
+    for f in findings:
+        items.setdefault(f.file, Item(f.file, "other", f.spec_id))
+    return tuple(items[k] for k in sorted(items))
+
+
+# ---------------------------------------------------------------------- a whole run
+
+def run_key(settings: Settings, select: Iterable[str], ignore: Iterable[str]) -> str:
+    """What, besides the files, decides the findings: code, configuration, options."""
+    from specmesh_tasks.gates.cache import CACHE_VERSION, code_fingerprint
+
+    parts = [str(CACHE_VERSION), code_fingerprint(), settings.digest, repr(settings),
+             ",".join(select), ",".join(ignore)]
+    return hashlib.sha1("\n".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
+
+
+def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[str] = (),
+              ignore: Iterable[str] = (), use_cache: bool = True) -> GateResult:
+    """Check the whole tree under `root`; served from the cache when nothing changed."""
+    from specmesh_tasks.gates.cache import CACHE_NAME, GatesCache, now_ns
+    from specmesh_tasks.gates.inputs import manifest, scan_inputs
+    from specmesh_tasks.state import cache_dir
+
+    if settings is None:
+        from specmesh_tasks.config import load_settings
+
+        settings = load_settings(root)
+    select, ignore = tuple(select), tuple(ignore)
+    started = now_ns()
+    cache = GatesCache.load(cache_dir(root) / CACHE_NAME if use_cache else None)
+    inputs, listed = scan_inputs(root, settings, cache.listing_memo(), started)
+    files = inputs.all_files()
+    key = run_key(settings, select, ignore)
+    stored = cache.run_entry(key, root, files) if use_cache else None
+    if stored is not None:
+        if listed:
+            cache.dirty = True
+            cache.save()
+        return _from_stored(root, stored)
+    stamps = manifest(root, files)
+    result, ctx = _evaluate_tree(root, settings, inputs, select, ignore, cache)
+    watched = sorted(ctx.watched - set(files))
+    stamps.update(manifest(root, watched))
+    cache.store_run(key, stamps, watched, started, _payload(result))
+    cache.save()
+    return result
+
+
+def _evaluate_tree(root: Path, settings: Settings, inputs: Inputs, select: tuple[str, ...],
+                   ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
+    from specmesh_tasks.gates.selection import active_rules
+    from specmesh_tasks.model.repo import gc_paused, load_repo
+
+    active = active_rules(settings, select, ignore)
+    repo = load_repo(root, settings)
+    ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks)
+    # One-file results depend on the code, the settings and which rules run at which severity.
+    rules_text = json.dumps(sorted((c, str(v)) for c, v in active.items()))
+    spec_key = hashlib.sha1((run_key(settings, (), ()) + rules_text).encode(),
+                            usedforsecurity=False).hexdigest()
+    spec_cache = cache.spec_results(spec_key)
+    with gc_paused():  # many small objects, no cycles: the collector would only rescan them
+        findings = evaluate(repo, ctx, active, spec_cache)
+    cache.prune_specs({s.path for s in repo.specs})
+    cache.dirty = True
+    version = _version()
+    result = GateResult(str(root), version, items_of(repo, inputs, findings), tuple(findings))
+    return result, ctx
+
+
+def _version() -> str:
+    import specmesh_tasks
+
+    return str(specmesh_tasks.__version__)
+
+
+def _payload(result: GateResult) -> dict[str, Any]:
+    return {
+        "tool_version": result.version,
+        "items": [[i.file, i.kind, i.spec_id] for i in result.items],
+        "findings": [[f.code, f.name, f.severity.value, f.file, f.line, f.message, f.spec_id, f.suppressed]
+                     for f in result.findings],
+    }
+
+
+def _from_stored(root: Path, run: dict[str, Any]) -> GateResult:
+    items = tuple(Item(*row) for row in run["items"])
+    findings = tuple(Reported(r[0], r[1], Severity(r[2]), r[3], r[4], r[5], r[6], r[7])
+                     for r in run["findings"])
+    return GateResult(str(root), str(run.get("tool_version", "")), items, findings, from_cache=True)

@@ -1,0 +1,1 @@
+"""tasks.md materialization from the plan's Work Breakdown, keeping progress."""

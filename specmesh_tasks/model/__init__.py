@@ -1,0 +1,1 @@
+"""The typed model: IDs, frozen dataclasses for specs, and the Repo index."""

@@ -1,0 +1,243 @@
+"""Load a whole `.specify/` tree (plus the test files' spec tags) into a `Repo`.
+
+Files are found by `specmesh_tasks.discover` (every `spec.md` and `test-scenarios.md` under
+`.specify/specs/`, wherever it sits: the standard layout, the legacy and flat layouts and nested
+projects alike; the matrix by file name). Each spec is parsed once and kept in the parse cache
+keyed by its stat and text digest, so a run where no spec changed reads no spec file. A file that
+cannot be read or parsed gives Problems; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from specmesh_tasks.fsutil import rel_posix
+from specmesh_tasks.model.ids import IdKind, area_of
+from specmesh_tasks.model.spec import Definition, MatrixDoc, Problem, Repo, SpecDoc, TestTag
+from specmesh_tasks.parse import problems as codes
+from specmesh_tasks.parse.cache import ParseCache, text_key
+from specmesh_tasks.parse.matrix import parse_matrix
+from specmesh_tasks.parse.problems import problem
+from specmesh_tasks.parse.source import read_source
+from specmesh_tasks.parse.spec import parse_spec
+
+if TYPE_CHECKING:
+    from specmesh_tasks.config import Settings
+
+TagParser = Callable[[str, str], "tuple[TestTag, ...]"]
+REQUIREMENT_KINDS = frozenset({
+    IdKind.USE_CASE, IdKind.FR, IdKind.SC, IdKind.FR_RULE, IdKind.MASTER, IdKind.API, IdKind.RULE,
+})
+_LOCAL_KINDS = frozenset({IdKind.USE_CASE, IdKind.FR, IdKind.SC, IdKind.FR_RULE})
+
+
+def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = True,
+              test_tags: bool = True) -> Repo:
+    """Read every spec, the matrix and the test files' tags under `root` into a Repo.
+
+    `cache=False` neither reads nor writes the parse cache (test workers, read-only trees);
+    `test_tags=False` skips the test files (callers that keep their own tag index).
+    """
+    from specmesh_tasks.discover import find_matrix, iter_spec_files
+
+    root = Path(root).resolve()
+    problems: list[Problem] = []
+    with gc_paused():
+        store = ParseCache(_cache_file(root) if cache else None)
+        specs = [doc for path in iter_spec_files(root)
+                 if (doc := _guarded_load(root, path, store, problems)) is not None]
+    matrix_path = find_matrix(root)
+    matrix = _load_matrix(root, matrix_path) if matrix_path is not None else None
+    tags = _load_test_tags(root, settings, problems) if test_tags else ()
+    store.save()
+    return Repo(
+        root=root.as_posix(), specs=tuple(specs), matrix=matrix, test_tags=tags,
+        problems=tuple(problems), definitions=index_definitions(specs),
+    )
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while many small acyclic objects are built or unpickled.
+
+    Every full collection walks all live objects again, so loading a large tree with the GC on
+    costs about 3x more (measured at 1000 specs); the GC is back on as it was afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, tuple[Definition, ...]]:
+    """ID -> every definition of it (sorted by file and line, so duplicates are visible)."""
+    found: dict[str, list[Definition]] = {}
+    for doc in specs:
+        for definition in doc.definitions:
+            found.setdefault(definition.id, []).append(definition)
+    return {
+        item_id: tuple(sorted(defs, key=lambda d: (d.location.file, d.location.line)))
+        for item_id, defs in sorted(found.items())
+    }
+
+
+def requirement_digests(repo: Repo) -> dict[str, str]:
+    """ID -> digest of its text, for use cases, FR/SC/FR-RULE, masters, APIs and rules.
+
+    An ID defined more than once gets one digest over all its definitions. IDs local to their
+    feature (area-less `UC-001`, `FR-001`, and `FR-RULE-…`) are also listed qualified by the
+    feature, `S-LEAD-001/UC-001`, which is how a test outside the feature cites them.
+    """
+    out: dict[str, str] = {}
+    qualified: dict[str, list[str]] = {}
+    feature_of = {doc.path: _first_id(doc) for doc in repo.specs}
+    for item_id, defs in repo.definitions.items():
+        wanted = [d for d in defs if d.kind in REQUIREMENT_KINDS]
+        if not wanted:
+            continue
+        out[item_id] = _combined(d.digest for d in wanted)
+        for d in wanted:
+            if is_local_id(d.id, d.kind):
+                feature = feature_of.get(d.location.file)
+                if feature:
+                    qualified.setdefault(f"{feature}/{d.id}", []).append(d.digest)
+    for key, digests in sorted(qualified.items()):
+        out[key] = _combined(digests)
+    return dict(sorted(out.items()))
+
+
+def is_local_id(item_id: str, kind: IdKind) -> bool:
+    """True for IDs scoped to their feature: area-less UC/FR/SC (`UC-001`) and every FR-RULE."""
+    if kind is IdKind.FR_RULE:
+        return True
+    return kind in _LOCAL_KINDS and area_of(item_id) is None
+
+
+def _first_id(doc: SpecDoc) -> str | None:
+    """The spec's own (first) ID as defined by its header, if any."""
+    for d in doc.definitions:
+        if d.kind in (IdKind.FEATURE, IdKind.FIX):
+            return d.id
+    return None
+
+
+def _combined(digests: object) -> str:
+    parts = list(digests)  # type: ignore[call-overload]
+    if len(parts) == 1:
+        return str(parts[0])
+    return hashlib.sha256("\n".join(sorted(map(str, parts))).encode()).hexdigest()
+
+
+def _cache_file(root: Path) -> Path | None:
+    try:
+        from specmesh_tasks.state import cache_dir
+
+        return cache_dir(root) / "parse" / "specs.pickle"
+    except OSError:
+        return None  # a read-only tree: no cache
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _guarded_load(root: Path, path: Path, store: ParseCache, problems: list[Problem]) -> SpecDoc | None:
+    try:
+        return _load_spec(root, path, store, problems)
+    except Exception as exc:
+        problems.append(problem(codes.READER_ERROR, rel_posix(path, root), 0,
+                                f"internal reader error: {type(exc).__name__}: {exc}"))
+        return None
+
+
+def _load_spec(root: Path, path: Path, store: ParseCache, problems: list[Problem]) -> SpecDoc | None:
+    """One spec from the cache or parsed afresh; None (and a Problem) when it cannot be read."""
+    rel = rel_posix(path, root)
+    stat = _stat(path)
+    if stat is not None:
+        cached = store.by_stat(rel, stat)
+        if isinstance(cached, SpecDoc):
+            return cached
+    text, found = read_source(path, rel, root=root)
+    if text is None:
+        problems.extend(found)
+        return None
+    key = text_key(text, _problems_key(found))
+    cached = store.by_text(rel, stat, key)
+    if isinstance(cached, SpecDoc):
+        return cached
+    doc = parse_spec(text, rel)
+    if found:
+        doc = replace(doc, problems=tuple(found) + doc.problems)
+    store.put(rel, stat, key, doc)
+    return doc
+
+
+def _problems_key(found: list[Problem]) -> str:
+    return "".join(f":{p.code}@{p.location.line}" for p in found)
+
+
+def _load_matrix(root: Path, path: Path) -> MatrixDoc:
+    rel = rel_posix(path, root)
+    text, found = read_source(path, rel, root=root)
+    if text is None:
+        return MatrixDoc(rel, None, tuple(found))
+    doc = parse_matrix(text, rel)
+    return replace(doc, problems=tuple(found) + doc.problems) if found else doc
+
+
+def _tag_parser() -> TagParser | None:
+    """The test-tag parser when it is installed (it is written separately from this reader)."""
+    try:
+        from specmesh_tasks.parse.test_tags import parse_test_tags
+    except ImportError:
+        return None
+    return parse_test_tags
+
+
+def _load_test_tags(root: Path, settings: Settings | None, problems: list[Problem]) -> tuple[TestTag, ...]:
+    parse_tags = _tag_parser()
+    if parse_tags is None:
+        return ()
+    from specmesh_tasks.discover import iter_test_files
+
+    tags: list[TestTag] = []
+    for path in iter_test_files(root, _settings(root, settings)):
+        rel = rel_posix(path, root)
+        text, found = read_source(path, rel, root=root)
+        problems.extend(found)
+        if text is None:
+            continue
+        try:
+            tags.extend(parse_tags(text, rel))
+        except Exception as exc:
+            problems.append(problem(codes.READER_ERROR, rel, 0,
+                                    f"internal error reading test tags: {type(exc).__name__}: {exc}"))
+    return tuple(tags)
+
+
+def _settings(root: Path, settings: Settings | None) -> Settings | None:
+    """The given settings, else the project's; a bad config file falls back to the defaults
+    (the config check reports it with its own one-line error)."""
+    if settings is not None:
+        return settings
+    from specmesh_tasks.config import load_settings
+    from specmesh_tasks.errors import SpecmeshError
+
+    try:
+        return load_settings(root)
+    except SpecmeshError:
+        return None

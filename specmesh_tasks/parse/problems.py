@@ -1,0 +1,35 @@
+"""Problem codes the reader emits (the gates' catalogue turns them into findings).
+
+Codes are stable, never reused: SM2xx for files that cannot be read as written, SM3xx for the
+matrix JSON.
+"""
+
+from __future__ import annotations
+
+from specmesh_tasks.model.spec import Location, Problem
+
+NOT_UTF8 = "SM206"  # not-utf8: decoded with replacement characters
+TOO_LARGE = "SM207"  # file-too-large: over 10 MB, skipped
+OUTSIDE_ROOT = "SM208"  # symlink-outside-root: skipped
+UNREADABLE = "SM209"  # unreadable-file: an OSError while reading
+UNTERMINATED_FENCE = "SM210"  # unterminated-code-fence: the rest of the file is code
+UNTERMINATED_COMMENT = "SM211"  # unterminated-html-comment: the rest of the file is hidden
+READER_ERROR = "SM212"  # reader-error: a bug in the reader, the file is only partly read
+MATRIX_INVALID_JSON = "SM301"  # matrix-invalid-json
+
+# Names for the catalogue (codes and names are both accepted in config and suppressions).
+NAMES: dict[str, str] = {
+    NOT_UTF8: "not-utf8",
+    TOO_LARGE: "file-too-large",
+    OUTSIDE_ROOT: "symlink-outside-root",
+    UNREADABLE: "unreadable-file",
+    UNTERMINATED_FENCE: "unterminated-code-fence",
+    UNTERMINATED_COMMENT: "unterminated-html-comment",
+    READER_ERROR: "reader-error",
+    MATRIX_INVALID_JSON: "matrix-invalid-json",
+}
+
+
+def problem(code: str, rel: str, line: int, message: str) -> Problem:
+    """Shorthand for a Problem at `rel:line`."""
+    return Problem(code, Location(rel, line), message)

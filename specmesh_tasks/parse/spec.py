@@ -1,0 +1,126 @@
+"""Read one spec file (any kind) into a `SpecDoc`: pure, and it never raises.
+
+Pipeline: split the Markdown (fences, comments, headings, tables) -> sections -> H1, header and
+kind -> definitions at their homes (header `Spec ID:`, ID-titled blocks, first cells of the
+tables that are homes) -> markers, references and placeholders over the comment-free text.
+The grammar of each step is in its module's docstring. A failure inside one step is a bug of
+ours: it becomes a Problem at the file and the other steps still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+from specmesh_tasks.fsutil import normalized_digest
+from specmesh_tasks.model.ids import PLACEHOLDER_ID, IdKind
+from specmesh_tasks.model.spec import (
+    HeaderField,
+    Marker,
+    Problem,
+    Reference,
+    SpecDoc,
+    SpecKind,
+    Table,
+)
+from specmesh_tasks.parse.records import new_spec_doc, new_table
+from specmesh_tasks.parse import problems as codes
+from specmesh_tasks.parse.blocks import extract_blocks
+from specmesh_tasks.parse.context import Collected, SpecContext
+from specmesh_tasks.parse.header import find_h1, read_fields, spec_ids, spec_kind, title_of, unfilled_fields
+from specmesh_tasks.parse.markdown import MarkdownDoc, split_markdown
+from specmesh_tasks.parse.markers import find_markers
+from specmesh_tasks.parse.problems import problem
+from specmesh_tasks.parse.refs import find_placeholder_refs, find_references
+from specmesh_tasks.parse.sections import SectionIndex, StrippedText, index_sections
+from specmesh_tasks.parse.source import normalize_newlines
+from specmesh_tasks.parse.tables import extract_table
+
+_T = TypeVar("_T")
+_SPEC_ID_KINDS = frozenset({
+    IdKind.VISION, IdKind.DOMAIN, IdKind.SCREEN_SPEC, IdKind.FEATURE, IdKind.FIX, IdKind.TEST_SCENARIO,
+})
+
+
+def parse_spec(text: str, rel_path: str) -> SpecDoc:
+    """The typed model of one spec file's text (`rel_path`: root-relative, `/`-separated)."""
+    try:
+        return _parse(text, rel_path)
+    except Exception as exc:
+        return _failed_doc(text, rel_path, exc)
+
+
+def _parse(text: str, rel: str) -> SpecDoc:
+    text = normalize_newlines(text.removeprefix("\ufeff"))
+    doc = split_markdown(text, rel)
+    stripped = StrippedText(list(map(str.rstrip, doc.lines)), text.endswith("\n"))
+    index = index_sections(doc, stripped)
+    h1_line, h1_text = find_h1(doc)
+    title = title_of(h1_text)
+    fields = read_fields(doc, h1_line)
+    kind = spec_kind(fields, rel, h1_text)
+    digest = stripped.file_digest()
+    own_ids = _own_ids(fields)
+    ctx = SpecContext(rel, kind, own_ids[0][0] if own_ids else None, doc, index)
+    problems: list[Problem] = list(doc.problems)
+    out = Collected()
+    for item_id, id_kind, line in own_ids:
+        out.define(ctx, item_id, id_kind, title, line, line, digest, None)
+    _guard(problems, rel, "blocks", lambda: extract_blocks(ctx, out), None)
+    for table in doc.tables:
+        _guard(problems, rel, f"table at line {table.line}", partial(extract_table, ctx, table, out), None)
+    visible_text = "\n".join(doc.visible)
+    markers: list[Marker] = _guard(problems, rel, "markers", lambda: find_markers(ctx, visible_text), [])
+    no_placeholders: tuple[list[Reference], frozenset[int]] = ([], frozenset())
+    placeholders, skip = _guard(
+        problems, rel, "placeholders", lambda: find_placeholder_refs(ctx, visible_text), no_placeholders)
+    references: list[Reference] = _guard(
+        problems, rel, "references", lambda: find_references(ctx, visible_text, out.claimed, skip), [])
+    return new_spec_doc(
+        path=rel, kind=kind, title=title, h1_line=h1_line, headers=fields,
+        sections=index.sections, tables=_tables(doc, index), markers=tuple(markers),
+        definitions=tuple(sorted(out.definitions, key=lambda d: d.location.line)),
+        references=tuple(references), use_cases=tuple(out.use_cases),
+        requirements=tuple(out.requirements), masters=tuple(out.masters), apis=tuple(out.apis),
+        rules=tuple(out.rules), feature_index=tuple(out.feature_index),
+        screen_index=tuple(out.screen_index), dependencies=tuple(out.dependencies),
+        coverage=tuple(out.coverage), placeholders=tuple(placeholders), problems=tuple(problems),
+        line_count=len(doc.lines), digest=digest, unfilled=unfilled_fields(fields, title, h1_line),
+    )
+
+
+def _own_ids(fields: tuple[HeaderField, ...]) -> list[tuple[str, IdKind, int]]:
+    """The spec's own IDs from its `Spec ID:` (or `Spec ID(s):`) header line."""
+    for field in fields:
+        if field.key.casefold() in ("spec id", "spec id(s)"):
+            return [(token, kind, field.line) for token, kind in spec_ids(field.value)
+                    if kind in _SPEC_ID_KINDS and not PLACEHOLDER_ID.match(token)]
+    return []
+
+
+def _tables(doc: MarkdownDoc, index: SectionIndex) -> tuple[Table, ...]:
+    return tuple(new_table(t.header, t.rows, t.line, index.label(t.line)) for t in doc.tables)
+
+
+def _guard(problems: list[Problem], rel: str, step: str, run: Callable[[], _T], default: _T) -> _T:
+    """Run one step; an exception (our bug) becomes a Problem and the step's default."""
+    try:
+        return run()
+    except Exception as exc:
+        problems.append(problem(codes.READER_ERROR, rel, 0,
+                                f"internal reader error in {step}: {type(exc).__name__}: {exc}"))
+        return default
+
+
+def _failed_doc(text: str, rel: str, exc: Exception) -> SpecDoc:
+    """The least we can say about a file the reader failed on."""
+    try:
+        digest = normalized_digest(text)
+        count = text.count("\n") + 1
+    except Exception:
+        digest, count = "", 0
+    found = problem(codes.READER_ERROR, rel, 0, f"internal reader error: {type(exc).__name__}: {exc}")
+    return SpecDoc(path=rel, kind=SpecKind.UNKNOWN, title="", h1_line=0, headers=(), sections=(),
+                   tables=(), markers=(), definitions=(), references=(), problems=(found,),
+                   line_count=count, digest=digest)

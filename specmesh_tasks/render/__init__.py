@@ -1,0 +1,1 @@
+"""plan.md rendering: context from the model, Jinja blocks, marker-aware merge."""

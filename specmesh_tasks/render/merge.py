@@ -1,0 +1,242 @@
+"""Merge a freshly rendered plan into the plan.md a person has been editing.
+
+Only marked text is ours (see `markers.py`): the format marker, generated lines and generated
+blocks. Everything else in the existing file is kept byte for byte, line endings included.
+A generated line or block whose text no longer matches its hash was edited by a person: it is a
+conflict (reported with a unified diff) and nothing is written, unless `force` is set.
+
+A generated line whose value disappears becomes its bare prompt again; a value that appears is
+put into the bare prompt line. A prompt a person has answered by hand keeps the answer (a note
+says so). A block a person removed together with its markers is not added back.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from specmesh_tasks.fsutil import normalize_text
+from specmesh_tasks.render.markers import (
+    ANY_FORMAT_RE,
+    FORMAT_VERSION,
+    PlanScan,
+    Rendered,
+    Slot,
+    SlotKind,
+    bare,
+    format_marker,
+    scan_plan,
+    split_lines,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Generated text a person edited (or a marker that no longer pairs up)."""
+
+    name: str
+    line: int  # 1-based
+    message: str
+    diff: str = ""
+
+    def report(self, path: str) -> str:
+        head = f"{path}:{self.line}: {self.message}"
+        return f"{head}\n{self.diff}" if self.diff else head
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """The merged text, and why it is what it is."""
+
+    text: str
+    conflicts: tuple[Conflict, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.conflicts)
+
+
+@dataclass
+class _Edit:
+    """Replace lines [start, end] (inclusive) of the existing plan with `new` (no line endings)."""
+
+    start: int
+    end: int
+    new: list[str] = field(default_factory=list)
+
+
+class NotManagedError(ValueError):
+    """merge() was given a plan without a format marker (it must never be modified)."""
+
+
+def is_managed(text: str) -> bool:
+    """True when the plan carries our format marker."""
+    return "<!-- specmesh:plan v" in text and scan_plan(text).managed
+
+
+def merge(existing: str, rendered: Rendered, *, force: bool = False, path: str = "plan.md") -> MergeResult:
+    """Merge `rendered` into `existing`; on a conflict return `existing` unchanged unless `force`."""
+    old = scan_plan(existing)
+    if not old.managed:
+        raise NotManagedError(f"{path} has no specmesh format marker")
+    new = scan_plan(rendered.text)
+    edits: list[_Edit] = []
+    conflicts: list[Conflict] = []
+    notes: list[str] = []
+    if old.format_version != FORMAT_VERSION:
+        conflicts.append(Conflict("plan", old.format_index + 1, f"plan format v{old.format_version} is not "
+                                  f"supported (this version writes v{FORMAT_VERSION})"))
+        return MergeResult(existing, tuple(conflicts))
+    edits.append(_Edit(old.format_index, old.format_index, [format_marker(new.inputs)]))
+    for problem in old.problems:
+        conflicts.append(Conflict(problem.name, problem.index + 1, f"broken marker: {problem.message}"))
+        if force:  # the text around a broken marker becomes the person's; only the marker goes
+            edits.append(_Edit(problem.index, problem.index, []))
+    for slot in old.slots:
+        _merge_slot(slot, new, rendered, path, force, edits, conflicts)
+    _insert_new_lines(old, new, rendered, edits, notes)
+    for slot in new.slots:
+        if slot.kind is SlotKind.BLOCK and old.slot(slot.name) is None:
+            notes.append(f"{path}: generated block '{slot.name}' is not in the file (removed by hand?); "
+                         "not added back")
+    if conflicts and not force:
+        return MergeResult(existing, tuple(conflicts), tuple(notes))
+    return MergeResult(_apply(old, edits), tuple(conflicts), tuple(notes))
+
+
+def _merge_slot(slot: Slot, new: PlanScan, rendered: Rendered, path: str, force: bool,
+                edits: list[_Edit], conflicts: list[Conflict]) -> None:
+    fresh = new.slot(slot.name)
+    if fresh is not None and fresh.kind is not slot.kind:
+        fresh = None
+    replacement = _replacement(slot, fresh, new, rendered)
+    wanted = fresh.content if fresh is not None else None
+    unchanged_by_person = not slot.edited or (wanted is not None and _same(slot.content, wanted))
+    if not unchanged_by_person:
+        kind = "block" if slot.kind is SlotKind.BLOCK else "line"
+        what = "is no longer generated" if fresh is None else "differs from what the specs give now"
+        conflicts.append(Conflict(
+            slot.name, slot.line,
+            f"generated {kind} '{slot.name}' was edited by hand and {what}; "
+            "rerun with --force to keep a copy (plan.md.orig) and regenerate",
+            _diff(slot.content, wanted or "", path, slot.name)))
+        if not force:
+            return
+    edits.append(_Edit(slot.start, slot.end, replacement))
+
+
+def _replacement(slot: Slot, fresh: Slot | None, new: PlanScan, rendered: Rendered) -> list[str]:
+    """What the slot's lines become: the fresh slot, its bare prompt, or nothing."""
+    if fresh is not None:
+        return [x.rstrip("\r\n") for x in new.lines[fresh.start:fresh.end + 1]]
+    if slot.kind is SlotKind.LINE and slot.name in rendered.prompts:
+        return [rendered.prompts[slot.name]]
+    return []
+
+
+def _insert_new_lines(old: PlanScan, new: PlanScan, rendered: Rendered,
+                      edits: list[_Edit], notes: list[str]) -> None:
+    """Put values that are new this time into their bare prompt lines."""
+    covered = old.covered()
+    for fresh in new.slots:
+        if fresh.kind is not SlotKind.LINE or old.slot(fresh.name) is not None:
+            continue
+        prompt = rendered.prompts.get(fresh.name, "")
+        if not prompt.strip():
+            continue
+        index = _find_prompt(old, prompt, covered, exact=True)
+        if index >= 0:
+            edits.append(_Edit(index, index, [bare(new.lines[fresh.start])]))
+            covered.add(index)
+            continue
+        answered = _find_prompt(old, prompt, covered, exact=False)
+        if answered >= 0:
+            notes.append(f"line {answered + 1}: kept the hand-written answer to {prompt.strip()!r}; "
+                         f"generated value '{fresh.name}' not inserted")
+
+
+def _find_prompt(old: PlanScan, prompt: str, covered: set[int], *, exact: bool) -> int:
+    want = prompt.rstrip()
+    for i, line in enumerate(old.lines):
+        if i in covered:
+            continue
+        text = bare(line)
+        if exact and text == want:
+            return i
+        if not exact and text.startswith(want + " "):
+            return i
+    return -1
+
+
+def _same(a: str, b: str) -> bool:
+    return normalize_text(a) == normalize_text(b)
+
+
+def _diff(edited: str, generated: str, path: str, name: str) -> str:
+    lines = difflib.unified_diff(
+        normalize_text(edited).split("\n") if edited else [],
+        normalize_text(generated).split("\n") if generated else [],
+        fromfile=f"{path} ({name}, as edited)", tofile=f"{path} ({name}, generated now)", lineterm="")
+    return "\n".join(lines)
+
+
+def _eol(scan: PlanScan) -> str:
+    """The plan's own line ending (CRLF checkouts stay CRLF)."""
+    for line in scan.lines:
+        if line.endswith("\n"):
+            return "\r\n" if line.endswith("\r\n") else "\n"
+    return "\n"
+
+
+def _apply(old: PlanScan, edits: list[_Edit]) -> str:
+    eol = _eol(old)
+    by_start = {e.start: e for e in sorted(edits, key=lambda e: e.start)}
+    out: list[str] = []
+    i, n = 0, len(old.lines)
+    while i < n:
+        edit = by_start.get(i)
+        if edit is None:
+            out.append(old.lines[i])
+            i += 1
+            continue
+        last_has_eol = old.lines[edit.end].endswith("\n")
+        for k, text in enumerate(edit.new):
+            final = k == len(edit.new) - 1
+            out.append(text + (eol if (not final or last_has_eol) else ""))
+        i = edit.end + 1
+    return "".join(out)
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """A unified diff of a whole file (for `--check`), empty when equal."""
+    return "".join(difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        fromfile=f"{path} (current)", tofile=f"{path} (regenerated)"))
+
+
+def backup_path(path: Path) -> Path:
+    """`plan.md.orig`, else `plan.md.orig.1`, `.orig.2`, ...: a backup is never overwritten."""
+    candidate = path.with_name(path.name + ".orig")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.orig.{n}")
+        n += 1
+    return candidate
+
+
+def read_created(text: str) -> str | None:
+    """The `Created:` value of a plan's header (kept once written), or None."""
+    for line in text.splitlines()[:80]:
+        if line.startswith("## "):
+            break
+        if line.startswith("Created:"):
+            value = line.partition(":")[2].strip()
+            return value or None
+    return None
+
+
+def has_format_marker_anywhere(text: str) -> bool:
+    """True for a plan that carries any specmesh:plan marker, even of an unknown version."""
+    return any(ANY_FORMAT_RE.match(bare(x)) for x in split_lines(text))

@@ -1,0 +1,1 @@
+"""The doit layer: task creators over the plain functions of the other packages."""

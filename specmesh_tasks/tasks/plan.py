@@ -1,0 +1,349 @@
+"""`doit plan`: one sub-task `plan:<Spec ID>` per feature and fix spec (contract §3, §4).
+
+What is declared (no Markdown is parsed here: only spec header lines, cached by stat):
+
+- `plan:<ID>` for a spec whose status is allowed: file_dep its spec.md, its overview digest
+  `.specify/.cache/deps/<ID>.json`, the template and the config; target its plan.md.
+- `plan:<ID>` for a spec whose status is not allowed: prints a one-line note (exit 0).
+- `_plan_index` (hidden): file_dep the overview specs, and the header lines of every spec through
+  `config_changed`; writes each feature's digest file, only when its content changes, so an edit
+  of master M-X re-renders only the plans that show M-X.
+- `plan` itself is the always-run summary: it depends on every sub-task and fails (exit 1) listing
+  each blocked feature, conflict and `--check` difference. Sub-tasks record those and succeed,
+  because with `continue` a failed sub-task turns whatever depends on it into UnmetDependency
+  (exit 2). That is also why `plan` is a task with an action and not a doit group: a group would
+  depend on the failing summary. The sub-tasks still carry `subtask_of="plan"` so `doit list`
+  shows them only with `--all`. A recorded sub-task is declared not up to date until it clears.
+  Run alone (`doit plan:<ID>`), a sub-task fails itself.
+- `_plan_begin` (hidden) runs first under `plan` and tells the sub-tasks a summary will follow.
+
+Options `--check`, `--force`, `--adopt` work on `plan` (the creator receives them and declares
+every sub-task to run) and on one sub-task (its `uptodate` callable sees them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from doit import task_params
+from doit.exceptions import TaskFailed
+from doit.task import Task
+
+from specmesh_tasks.discover import SpecEntry
+from specmesh_tasks.errors import UserError
+from specmesh_tasks.model.spec import SpecKind
+from specmesh_tasks.parse import problems as codes
+from specmesh_tasks.tasks.common import (
+    as_doit_error,
+    plannable,
+    project_root,
+    project_settings,
+    spec_entries,
+    subtask_names,
+)
+
+__all__ = ["PLAN_BEGIN_TASK", "task_plan"]
+
+PLAN_BEGIN_TASK = "_plan_begin"
+PLAN_INDEX_TASK = "_plan_index"
+OPTION_NAMES = ("check", "force", "adopt")
+PARAMS: list[dict[str, Any]] = [
+    {"name": "check", "long": "check", "type": bool, "default": False,
+     "help": "write nothing; exit 1 with a unified diff when a plan would change"},
+    {"name": "force", "long": "force", "type": bool, "default": False,
+     "help": "regenerate generated text edited by hand, after saving plan.md.orig"},
+    {"name": "adopt", "long": "adopt", "type": bool, "default": False,
+     "help": "convert a plan.md without specmesh markers, keeping every word (original in plan.md.orig)"},
+]
+_OVERVIEW = (SpecKind.VISION, SpecKind.DOMAIN, SpecKind.SCREEN)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# "summary": set by _plan_begin, a summary task will report blocked features;
+# "reported": the `plan` summary has run in this process (so `tasks` need not repeat it).
+_run = {"summary": False, "reported": False}
+UNREADABLE_CODES = frozenset({codes.NOT_UTF8, codes.TOO_LARGE, codes.OUTSIDE_ROOT, codes.UNREADABLE})
+
+
+def safe_name(name: str) -> str:
+    """A file name for a sub-task name (`S-X-001@dir` -> `S-X-001_dir-<hash>`)."""
+    safe = _UNSAFE.sub("_", name)
+    if safe != name:
+        safe += "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return safe
+
+
+def _option_requested(task: Any) -> bool | None:
+    """uptodate: not up to date when `plan:<ID> --check/--force/--adopt` asks for work."""
+    options = task.options
+    if options and (options.get("check") or options.get("force") or options.get("adopt")):
+        return False
+    return None  # no opinion: file_dep decides
+
+
+# doit inspects the signature of every uptodate callable on every run; a preset one is cheap.
+_option_requested.__signature__ = inspect.signature(_option_requested)  # type: ignore[attr-defined]
+
+
+@task_params(PARAMS)  # type: ignore[untyped-decorator]
+def task_plan(check: bool = False, force: bool = False, adopt: bool = False) -> Any:
+    """Render or update plan.md of every approved feature and fix spec (keeps every human edit)."""
+    from specmesh_tasks.config import config_path
+    from specmesh_tasks.render.templates import template_path
+    from specmesh_tasks.state import cache_dir
+
+    root = project_root()
+    settings = project_settings()
+    try:
+        template = template_path(root, settings)
+    except UserError as exc:
+        raise as_doit_error(exc) from None
+    entries = spec_entries()
+    features = plannable(entries)
+    names = subtask_names(features)
+    cache = cache_dir(root)
+    records = _listdir(cache / "plan" / "state")
+    config = config_path(root)
+    shared_deps = [str(template)] + ([str(config)] if config.is_file() else [])
+    allowed = {s.casefold() for s in settings.plan.allowed_statuses}
+    group = (check, force, adopt)
+    planned = [e for e in features if (e.status or "").strip().casefold() in allowed]
+    planned_paths = {e.path for e in planned}
+
+    subtasks = [f"plan:{names[e.path]}" for e in features]
+    yield {
+        "basename": "plan",
+        "doc": task_plan.__doc__,
+        "actions": [(summary_action, [str(root), sorted(names[e.path] for e in planned)])],
+        "task_dep": [PLAN_BEGIN_TASK, *subtasks],
+        "uptodate": [False],
+    }
+    yield {"basename": PLAN_BEGIN_TASK, "actions": [(_begin, [str(root)])], "uptodate": [False]}
+    yield _index_task(root, entries, planned, names, cache)
+    for entry in features:
+        name = names[entry.path]
+        if entry.path in planned_paths:
+            yield _plan_task(root, entry, name, cache, shared_deps, group,
+                             forced=any(group) or f"{safe_name(name)}.json" in records)
+        else:
+            yield _skip_task(root, entry, name, cache, settings.plan.allowed_statuses)
+
+
+def _listdir(path: Path) -> set[str]:
+    try:
+        return set(os.listdir(path))
+    except OSError:
+        return set()
+
+
+def _index_task(root: Path, entries: list[SpecEntry], planned: list[SpecEntry], names: dict[Path, str],
+                cache: Path) -> dict[str, Any]:
+    from doit.tools import config_changed
+
+    overview = [str(e.path) for e in entries if e.kind in _OVERVIEW]
+    # What other plans show of a feature (its ID, title, status) lives in its header lines.
+    headers = hashlib.sha256(json.dumps(
+        [[e.rel, e.kind.value, e.spec_id, e.title, e.status] for e in entries], ensure_ascii=False,
+    ).encode()).hexdigest()
+    jobs = [(e.rel, _deps_file(cache, names[e.path])) for e in planned]
+    return {
+        "basename": PLAN_INDEX_TASK,
+        "actions": [(index_action, [str(root), jobs])],
+        "file_dep": overview,
+        "targets": [deps for _, deps in jobs],
+        "uptodate": [config_changed(headers)],
+        "doc": "write each plan's digest of the overview items it shows",
+    }
+
+
+def _deps_file(cache: Path, name: str) -> str:
+    # Plain strings: declaring a thousand tasks with pathlib joins costs more than doit itself.
+    return f"{cache}/deps/{safe_name(name)}.json"
+
+
+def _subtask(name: str, **attrs: Any) -> Task:
+    """A `plan:<name>` Task shown as a sub-task of `plan` (which is a task, not a group)."""
+    return Task(f"plan:{name}", subtask_of="plan", params=PARAMS, **attrs)
+
+
+def _plan_task(root: Path, entry: SpecEntry, name: str, cache: Path, shared_deps: list[str],
+               group: tuple[bool, bool, bool], *, forced: bool) -> Task:
+    kwargs = dict(zip(("group_check", "group_force", "group_adopt"), group, strict=True))
+    spec = str(entry.path)
+    return _subtask(
+        name,
+        doc=f"plan.md of {entry.spec_id or entry.rel}",
+        file_dep=[spec, _deps_file(cache, name), *shared_deps],
+        targets=[spec[: -len(entry.path.name)] + "plan.md"],
+        actions=[(plan_action, [str(root), entry.rel, name], kwargs)],
+        uptodate=[False] if forced else [_option_requested],
+    )
+
+
+def _skip_task(root: Path, entry: SpecEntry, name: str, cache: Path, allowed: tuple[str, ...]) -> Task:
+    status = entry.status or "no status"
+    note = (f"plan:{name} skipped: {entry.rel} has status {status!r}; plans are made for "
+            f"{', '.join(allowed)} specs")
+    return _subtask(name, doc=f"(skipped: status {status})", file_dep=[str(entry.path)],
+                    actions=[(skip_action, [str(root), name, note])])
+
+
+# ------------------------------------------------------------------------------ actions
+
+
+def _begin(root: str) -> None:
+    """Tell this run's sub-tasks that the `plan` summary will report for them. With `doit -n N`
+    actions run in worker processes, so the word is also left in a file naming the run's process."""
+    from specmesh_tasks.fsutil import write_if_changed
+
+    _run["summary"] = True
+    write_if_changed(_run_token(Path(root)), str(_run_pid()))
+
+
+def _run_pid() -> int:
+    """The doit process of this run (the parent when an action runs in a `-n` worker)."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    return parent.pid if parent is not None and parent.pid is not None else os.getpid()
+
+
+def _run_token(root: Path) -> Path:
+    from specmesh_tasks.state import cache_dir
+
+    return cache_dir(root) / "plan" / "run"
+
+
+def _summary_follows(root: Path) -> bool:
+    if _run["summary"]:
+        return True
+    try:
+        return _run_token(root).read_text(encoding="utf-8") == str(_run_pid())
+    except OSError:
+        return False
+
+
+def _record_path(root: Path, name: str) -> Path:
+    from specmesh_tasks.state import cache_dir
+
+    return cache_dir(root) / "plan" / "state" / f"{safe_name(name)}.json"
+
+
+def _record(root: Path, name: str, status: str, report: str) -> None:
+    from specmesh_tasks.fsutil import write_if_changed
+
+    payload = {"name": name, "status": status, "report": report}
+    write_if_changed(_record_path(root, name), json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+
+def _clear(root: Path, name: str) -> None:
+    _record_path(root, name).unlink(missing_ok=True)
+
+
+def skip_action(root: str, name: str, note: str) -> None:
+    """A spec whose status gets no plan: one line, exit 0."""
+    _clear(Path(root), name)
+    print(note, file=sys.stderr)
+
+
+def plan_action(root: str, spec_rel: str, name: str, group_check: bool = False, group_force: bool = False,
+                group_adopt: bool = False, check: bool = False, force: bool = False,
+                adopt: bool = False) -> TaskFailed | None:
+    """Update one plan.md; record (and, when run alone, fail on) a block, conflict or difference."""
+    from specmesh_tasks.render.update import Options
+
+    options = Options(check=group_check or check, force=group_force or force, adopt=group_adopt or adopt)
+    outcome = run_plan(Path(root), spec_rel, options)
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if outcome.status.value != "unchanged" and not outcome.status.fails:
+        print(outcome.message, file=sys.stderr)
+    if options.check and outcome.details and outcome.status.value == "would-change":
+        _print_diff(outcome.details)
+    if not outcome.status.fails:
+        _clear(Path(root), name)
+        return None
+    report = outcome.message if outcome.status.value == "would-change" else outcome.report()
+    _record(Path(root), name, outcome.status.value, report)
+    if _summary_follows(Path(root)):
+        return None  # the summary task fails the run once every other feature is planned
+    return TaskFailed(report)
+
+
+def _print_diff(diff: str) -> None:
+    """`--check` diffs go to the real stdout (doit captures an action's stdout)."""
+    out = sys.__stdout__ or sys.stdout
+    out.write(diff if diff.endswith("\n") else diff + "\n")
+    out.flush()
+
+
+def run_plan(root: Path, spec_rel: str, options: Any) -> Any:
+    """Load the tree (once per run) and bring `spec_rel`'s plan up to date."""
+    from specmesh_tasks.model.spec import MarkerKind
+    from specmesh_tasks.render.templates import template_path
+    from specmesh_tasks.render.update import Inputs, PlanOutcome, Status, update_plan
+    from specmesh_tasks.state import cache_dir
+
+    plan_rel = str(Path(spec_rel).parent / "plan.md")
+    from specmesh_tasks.tasks.plan_repo import light_repo
+
+    repo, spec, problems = light_repo(root, spec_entries(), spec_rel)
+    unreadable = [p for p in problems if p.code in UNREADABLE_CODES]
+    if spec is None or unreadable:
+        # Replacement characters are not the spec's words: no plan from a text we could not read.
+        reasons = "\n".join(f"  {p.location}: {p.message}" for p in unreadable or problems)
+        return PlanOutcome(Status.BLOCKED, plan_rel, f"{plan_rel}: not planned: {spec_rel} cannot be read",
+                           reasons)
+    text = None
+    if spec.kind is SpecKind.FIX or any(m.kind is MarkerKind.DEFERRED for m in spec.markers):
+        text = _spec_text(root, spec_rel)  # quoted lines: read only the specs that need it
+    settings = project_settings()
+    inputs = Inputs(root, template_path(root, settings), cache_dir(root) / "jinja")
+    return update_plan(spec, repo, text, inputs, options)
+
+
+def _spec_text(root: Path, spec_rel: str) -> str | None:
+    from specmesh_tasks.parse.source import read_source
+
+    text, _problems = read_source(root / spec_rel, spec_rel, root=root)
+    return text
+
+
+def index_action(root: str, jobs: list[tuple[str, str]]) -> None:
+    """Write each planned feature's overview digest, touching only files whose content changes."""
+    from specmesh_tasks.state import cache_dir
+    from specmesh_tasks.tasks.plan_index import write_digests
+
+    write_digests(Path(root), spec_entries(), cache_dir(Path(root)), jobs)
+
+
+def plan_summary_reported() -> bool:
+    """True when the `plan` summary already ran in this process (a `doit` with no task name)."""
+    return _run["reported"]
+
+
+def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
+    """Fail once, after every feature was planned, listing what blocked which plan."""
+    _run["summary"] = False
+    _run["reported"] = True
+    _run_token(Path(root)).unlink(missing_ok=True)
+    state = Path(root) / ".specify" / ".cache" / "plan" / "state"
+    wanted = {f"{safe_name(n)}.json": n for n in planned}
+    reports: list[str] = []
+    for file in sorted(_listdir(state)):
+        path = state / file
+        if file not in wanted:
+            path.unlink(missing_ok=True)  # a feature that is gone or no longer planned
+            continue
+        try:
+            reports.append(json.loads(path.read_text(encoding="utf-8"))["report"])
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)
+    if not reports:
+        return None
+    return TaskFailed("\n".join(reports) + f"\nplan: {len(reports)} plan(s) need attention (see above)")

@@ -1,0 +1,223 @@
+"""`doit tasks`: one `tasks:<Spec ID>` sub-task per feature and fix, materializing its tasks.md.
+
+Each sub-task depends on that feature's plan.md and spec.md only (plan.md is the target of
+`plan:<ID>`, so doit runs the plan first) and has tasks.md as its target. Declaring them reads no
+Markdown: the spec entries come from the header cache.
+
+Options (doit parameters, on the group and on one sub-task): `--check` (exit 1 with a unified
+diff when tasks.md would change; writes nothing), `--adopt` (convert an unmanaged tasks.md),
+`--done-from-git` with `--ref REF` (tick tasks named `[T-101]` in commits on the feature's branch).
+An option that asks for work makes the sub-tasks run even when their files did not change.
+`tasks --check` over the group is one always-run task that checks every feature and fails once
+with every diff: a failing sub-task would make doit end the group with exit 2 instead of 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from doit import task_params
+from doit.exceptions import InvalidTask, TaskFailed
+from doit.task import Task
+
+from specmesh_tasks.errors import SpecmeshError
+from specmesh_tasks.materialize.options import Options
+from specmesh_tasks.tasks.common import plannable, project_root, project_settings, spec_entries, subtask_names
+from specmesh_tasks.tasks.plan import PLAN_BEGIN_TASK, plan_summary_reported
+from specmesh_tasks.tasks.plan import summary_action as plan_summary
+
+BASENAME = "tasks"
+PARAMS: list[dict[str, Any]] = [
+    {"name": "check", "long": "check", "type": bool, "default": False,
+     "help": "show what would change as a unified diff and exit 1; write nothing"},
+    {"name": "adopt", "long": "adopt", "type": bool, "default": False,
+     "help": "convert a tasks.md not written by specmesh, keeping every word"},
+    {"name": "done_from_git", "long": "done-from-git", "type": bool, "default": False,
+     "help": "tick tasks named as [T-101] in commit messages on the feature's branch"},
+    {"name": "ref", "long": "ref", "type": str, "default": "",
+     "help": "with --done-from-git: count commits since REF (default: merge base with the default branch)"},
+]
+_WORK_FLAGS = {"--check": "check", "--adopt": "adopt", "--done-from-git": "done_from_git"}
+
+
+@task_params(PARAMS)  # type: ignore[untyped-decorator]
+def task_tasks(check: bool = False, adopt: bool = False, done_from_git: bool = False,
+               ref: str = "") -> Iterator[dict[str, Any]]:
+    """Materialize each feature's tasks.md from its plan's Work Breakdown, keeping progress."""
+    try:
+        root = project_root()
+        entries = plannable(spec_entries())
+        allowed = tuple(s.casefold() for s in project_settings().plan.allowed_statuses)
+    except SpecmeshError as exc:
+        yield {"basename": BASENAME, "actions": [(_fail, [str(exc)])], "uptodate": [False]}
+        return
+    group = Options(check, adopt, done_from_git, ref)
+    own = subtask_options(sys.argv, BASENAME)
+    names = subtask_names(entries)
+    _validate_git(root, group, own)
+    if group.check:
+        yield from _check_mode(root, entries, names, allowed, group)
+        return
+    root_str, flags = str(root), _as_tuple(group)
+    no_options = Options()
+    planned = [names[e.path] for e in entries if (e.status or "").strip().casefold() in allowed]
+    # `tasks` is an always-run summary task, not a doit group: `tasks:X` pulls in `plan:X`, and a
+    # blocked plan must end the run with exit 1 (reported here), not fail as a dependency (exit 2).
+    yield {
+        "basename": BASENAME,
+        "doc": task_tasks.__doc__,
+        "actions": [(summary_action, [root_str, planned])],
+        "task_dep": [PLAN_BEGIN_TASK, *(f"{BASENAME}:{names[e.path]}" for e in entries)],
+        "uptodate": [False],
+    }
+    for entry in entries:
+        name = names[entry.path]
+        task = _subtask(root_str, str(entry.dir), str(entry.path), entry.status, name, allowed, flags)
+        if group.asks_for_work or own.get(name, no_options).asks_for_work:
+            task["uptodate"] = [False]
+        yield Task(f"{BASENAME}:{name}", subtask_of=BASENAME, params=PARAMS, **task)
+
+
+def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
+    """Report the plans that blocked (or conflicted) while their tasks were materialized."""
+    if plan_summary_reported():
+        return None  # `plan` ran in this same invocation and already reported them
+    return plan_summary(root, planned)
+
+
+def _subtask(root: str, feature_dir: str, spec: str, status: str | None, name: str,
+             allowed: tuple[str, ...], flags: tuple[bool, bool, bool, str]) -> dict[str, Any]:
+    """The task dict of one feature (without its name: the caller names it). Plain strings and
+    one `stat`: this runs for every feature on every run, changed or not."""
+    folder = os.path.basename(feature_dir)
+    if (status or "").strip().casefold() not in allowed:
+        note = f"{BASENAME}:{name}: skipped (status {status or 'missing'} is not planned, so no tasks)"
+        return {"actions": [(_note, [note])], "file_dep": [spec], "doc": f"skipped: {folder}"}
+    plan = os.path.join(feature_dir, "plan.md")
+    return {
+        "actions": [(run_subtask, [root, feature_dir, name, flags])],
+        # A plan.md that does not exist yet cannot be a file_dep: when its plan is blocked and never
+        # written, doit fails at saving success (exit 2). Without one, the sub-task notes "no plan
+        # yet"; the plan's appearance later changes the file_dep list, which makes it run again.
+        "file_dep": [plan, spec] if os.path.exists(plan) else [spec],
+        "targets": [os.path.join(feature_dir, "tasks.md")],
+        "doc": f"tasks.md of {folder}",
+    }
+
+
+def _check_mode(root: Path, entries: Sequence[Any], names: dict[Path, str], allowed: tuple[str, ...],
+                group: Options) -> Iterator[dict[str, Any]]:
+    """`tasks --check`: the sub-tasks stay declared (for their names); one task checks them all."""
+    features: list[tuple[str, str]] = []
+    for entry in entries:
+        name = names[entry.path]
+        task = _subtask(str(root), str(entry.dir), str(entry.path), entry.status, name, allowed,
+                        _as_tuple(Options()))
+        task["basename"] = f"{BASENAME}:{name}"
+        yield task
+        if (entry.status or "").strip().casefold() in allowed:
+            features.append((str(entry.dir), name))
+    yield {"basename": BASENAME, "actions": [(check_all, [str(root), features, _as_tuple(group)])],
+           "uptodate": [False], "doc": "materialize tasks.md from plan §11 (checking)", "verbosity": 2}
+
+
+def run_subtask(root: str, feature_dir: str, name: str, group: tuple[bool, bool, bool, str],
+                check: bool = False, adopt: bool = False, done_from_git: bool = False,
+                ref: str = "") -> TaskFailed | None:
+    """The action of `tasks:<name>`: group options or its own, then materialize and report."""
+    options = Options(*group).merged(Options(check, adopt, done_from_git, ref))
+    from specmesh_tasks.materialize.gitdone import GitError
+    from specmesh_tasks.materialize.run import materialize_feature
+
+    try:
+        outcome = materialize_feature(Path(root), Path(feature_dir), options)
+    except GitError as exc:
+        return TaskFailed(str(exc))
+    _report(name, outcome.notes, outcome.action, outcome.tasks_rel)
+    if outcome.diff:
+        return TaskFailed(f"{outcome.tasks_rel} would change (`specmesh tasks` updates it):\n{outcome.diff}")
+    return None
+
+
+def check_all(root: str, features: list[tuple[str, str]],
+              group: tuple[bool, bool, bool, str]) -> TaskFailed | None:
+    """The action of `tasks --check`: every feature checked, one failure listing every diff."""
+    from specmesh_tasks.materialize.gitdone import GitError
+    from specmesh_tasks.materialize.run import materialize_feature
+
+    diffs = []
+    for feature_dir, name in features:
+        try:
+            outcome = materialize_feature(Path(root), Path(feature_dir), Options(*group))
+        except GitError as exc:
+            return TaskFailed(str(exc))
+        _report(name, outcome.notes, outcome.action, outcome.tasks_rel)
+        if outcome.diff:
+            diffs.append(outcome.diff)
+    if diffs:
+        return TaskFailed(f"{len(diffs)} tasks.md would change (run `specmesh tasks` to update):\n"
+                          + "".join(diffs))
+    return None
+
+
+def subtask_options(argv: Sequence[str], basename: str) -> dict[str, Options]:
+    """Options given after a sub-task's name on the command line (`tasks:S-LOAN-001 --check`).
+
+    doit hands a creator only the options given after the group's name; an up-to-date sub-task
+    ignores its own, so the creator looks for them itself to declare that sub-task as not up to date.
+    """
+    found: dict[str, Options] = {}
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if not arg.startswith(basename + ":"):
+            continue
+        values: dict[str, Any] = {}
+        j = i + 1
+        while j < len(args) and args[j].startswith("-"):
+            flag, _, inline = args[j].partition("=")
+            if flag in _WORK_FLAGS:
+                values[_WORK_FLAGS[flag]] = True
+            elif flag == "--ref":
+                values["ref"] = inline if inline else (args[j + 1] if j + 1 < len(args) else "")
+                j += 0 if inline else 1
+            j += 1
+        found[arg.split(":", 1)[1]] = Options(**values)
+    return found
+
+
+def _validate_git(root: Path, group: Options, own: dict[str, Options]) -> None:
+    """A bad `--ref` or a tree outside git is a bad command line: one line, exit 3."""
+    asks = [o for o in (group, *own.values()) if o.done_from_git]
+    if not asks:
+        return
+    from specmesh_tasks.materialize.gitdone import GitError, branch_log
+
+    for options in asks:
+        try:
+            branch_log(root, options.ref or group.ref)
+        except GitError as exc:
+            raise InvalidTask(str(exc)) from None
+
+
+def _report(name: str, notes: Sequence[str], action: str, rel: str) -> None:
+    for note in notes:
+        print(f"{BASENAME}:{name}: {note}", file=sys.stderr)
+    if action in ("created", "updated"):
+        print(f"{BASENAME}:{name}: {action} {rel}", file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _fail(message: str) -> TaskFailed:
+    return TaskFailed(message)
+
+
+def _as_tuple(options: Options) -> tuple[bool, bool, bool, str]:
+    # A plain tuple pickles under `doit -n` whatever the Python version does with slotted dataclasses.
+    return (options.check, options.adopt, options.done_from_git, options.ref)

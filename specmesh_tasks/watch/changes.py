@@ -1,0 +1,141 @@
+"""Which saved files matter to the watcher, and which task groups they concern. Pure, no I/O
+except `OwnWrites`, which compares file stats.
+
+Grouping (paths relative to the root, `/` separators):
+
+- `.specify/**/plan.md`  -> tasks, gates  (a person edited a plan: re-materialize, re-check)
+- `.specify/**/tasks.md` -> gates
+- `.specify/test-durations.json` -> test
+- anything else under `.specify/` (specs, matrix, config, templates, a deleted directory)
+  -> gates, plan, tasks, test
+- a test file (the configured globs) or a `conftest.py` -> gates, test  (gates read test tags)
+- any other file -> test  (source code; doit's up-to-date check decides whether a test reruns)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from specmesh_tasks.discover import SKIPPED_DIRS
+
+GROUPS = ("gates", "plan", "tasks", "test")
+ALL_GROUPS = frozenset(GROUPS)
+
+# Directories whose content is never an input: VCS data, caches (ours included: `.specify/.cache`
+# is a `.cache`), virtual environments, dependencies and build output.
+IGNORED_DIRS = SKIPPED_DIRS | {".idea", ".vscode", ".hypothesis", ".nox", ".direnv"}
+
+# Names editors, tools and our own atomic writes use for scratch files.
+_IGNORED_NAMES = re.compile(
+    r"""(
+      \.py[cod]$ | ~$ | \.sw[a-p]$ | \.kate-swp$ | \.crswap$   # bytecode, vim/kate/chrome swap
+    | ^\.\# | ^\#.*\#$                                         # emacs lock and autosave files
+    | ^4913$                                                   # vim's "can I write here" probe
+    | \.tmp$ | ^\.goutputstream- | \.___jb_\w+___$            # atomic-save temporaries (ours too)
+    | \.orig(\.\d+)?$                                          # `plan --force` backups
+    | ^\.DS_Store$ | ^flycheck_ | ^\.coverage
+    | ^pytest-cache-files-                                     # pytest's cache, before its rename
+    )""",
+    re.VERBOSE,
+)
+
+
+def is_ignored(rel: str) -> bool:
+    """True for paths the watcher never reacts to (caches, VCS data, editor scratch files)."""
+    parts = rel.split("/")
+    if parts[0] == "..":
+        return True  # outside the root
+    return any(part in IGNORED_DIRS or _IGNORED_NAMES.search(part) for part in parts)
+
+
+def groups_for(rel: str, is_test_file: Callable[[str], bool]) -> frozenset[str]:
+    """The task groups a change to `rel` can affect."""
+    name = rel.rsplit("/", 1)[-1]
+    if rel.startswith(".specify/"):
+        if name == "plan.md":
+            return frozenset({"tasks", "gates"})
+        if name == "tasks.md":
+            return frozenset({"gates"})
+        if rel == ".specify/test-durations.json":
+            return frozenset({"test"})
+        return ALL_GROUPS
+    if name == "conftest.py" or is_test_file(rel):
+        return frozenset({"gates", "test"})
+    return frozenset({"test"})
+
+
+def classify(rels: Iterable[str], is_test_file: Callable[[str], bool]) -> frozenset[str]:
+    """Union of the groups every changed path concerns."""
+    groups: set[str] = set()
+    for rel in rels:
+        groups |= groups_for(rel, is_test_file)
+        if groups == ALL_GROUPS:
+            break
+    return frozenset(groups)
+
+
+def is_protected(rel: str, is_test_file: Callable[[str], bool]) -> bool:
+    """Paths that are inputs by nature (specs, Python sources, tests): never taken for our output."""
+    if rel.startswith(".specify/"):
+        return rel != ".specify/test-durations.json"  # written by `test --store-durations`
+    return rel.endswith(".py") or is_test_file(rel)
+
+
+def make_test_matcher(patterns: Iterable[re.Pattern[str]]) -> Callable[[str], bool]:
+    """A predicate over root-relative paths built from compiled test globs."""
+    compiled = tuple(patterns)
+    return lambda rel: any(p.match(rel) for p in compiled)
+
+
+Stamp = tuple[int, int, int]
+
+
+def stamp_of(path: str) -> Stamp | None:
+    """(mtime_ns, size, inode) of a file, or None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+# The kernel stamps mtimes from a coarse clock that can lag the wall clock by a tick or two.
+CLOCK_SLACK_NS = 50_000_000
+
+
+@dataclass(slots=True)
+class OwnWrites:
+    """What the last cycle wrote, so its own writes do not start another cycle.
+
+    Declared targets (plan.md, tasks.md, ...) are remembered by stat right after the cycle: an
+    event for one whose stat still matches is ours; a person's later edit changes the stat.
+    Other files written during the cycle (a report a task writes on every run) are ours when
+    no task reads them and their mtime falls inside the cycle; without this, a task that always
+    writes a report would trigger itself for ever.
+    """
+
+    targets: dict[str, Stamp | None] = field(default_factory=dict)
+    inputs: frozenset[str] = frozenset()
+    window: tuple[int, int] = (0, -1)
+
+    def record(self, targets: Iterable[str], inputs: Iterable[str], started_ns: int, ended_ns: int) -> None:
+        """Remember the targets' stats and the cycle's time window (absolute paths)."""
+        self.targets = {path: stamp_of(path) for path in targets}
+        self.inputs = frozenset(inputs)
+        self.window = (started_ns - CLOCK_SLACK_NS, ended_ns + CLOCK_SLACK_NS)
+
+    def is_own(self, path: str, protected: bool) -> bool:
+        """True when the change at `path` is the last cycle's own write.
+
+        `protected` paths (specs, test files) are inputs by nature and are only ever judged
+        by the target snapshot.
+        """
+        if path in self.targets:
+            return stamp_of(path) == self.targets[path]
+        if protected or path in self.inputs:
+            return False
+        stamp = stamp_of(path)
+        return stamp is not None and self.window[0] <= stamp[0] <= self.window[1]

@@ -1,0 +1,115 @@
+"""One plan brought up to date in-process: statuses, writes, backups; bad input never crashes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from specmesh_tasks.model.repo import load_repo
+from specmesh_tasks.render.templates import bundled_template
+from specmesh_tasks.render.update import Inputs, Options, Status, update_plan
+from specmesh_tasks.tasks import common
+from specmesh_tasks.tasks.plan import run_plan
+
+TESTS = Path(__file__).resolve().parents[1]
+LOAN = ".specify/specs/features/sloan001-lending/spec.md"
+FEES = ".specify/specs/features/sfees001-fees/spec.md"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    target = tmp_path / "repo"
+    shutil.copytree(TESTS / "resources" / "plan_tree", target)
+    return target
+
+
+def update(root: Path, rel: str = LOAN, **options: bool):  # type: ignore[no-untyped-def]
+    repo = load_repo(root, cache=False, test_tags=False)
+    spec = next(s for s in repo.specs if s.path == rel)
+    text = (root / rel).read_text(encoding="utf-8")
+    return update_plan(spec, repo, text, Inputs(root, bundled_template()), Options(**options))
+
+
+def test_created_then_unchanged_without_touching_the_file(root: Path) -> None:
+    assert update(root).status is Status.CREATED
+    plan = root / LOAN.replace("spec.md", "plan.md")
+    stamp = plan.stat().st_mtime_ns
+    assert update(root).status is Status.UNCHANGED and plan.stat().st_mtime_ns == stamp
+
+
+def test_blocked_by_the_clarify_gate_with_file_and_line(root: Path) -> None:
+    outcome = update(root, FEES)
+    assert outcome.status is Status.BLOCKED and outcome.status.fails
+    assert f"{FEES}:30: [NEEDS CLARIFICATION: per book or per loan?]" in outcome.details
+    assert not (root / FEES.replace("spec.md", "plan.md")).exists()
+
+
+def test_conflict_check_and_force(root: Path) -> None:
+    update(root)
+    plan = root / LOAN.replace("spec.md", "plan.md")
+    edited = plan.read_text(encoding="utf-8").replace("Owner: 山田 花子", "Owner: the desk team")
+    plan.write_text(edited, encoding="utf-8")
+    conflict = update(root)
+    assert conflict.status is Status.CONFLICT and "'header'" in conflict.details
+    assert plan.read_text(encoding="utf-8") == edited
+    check = update(root, check=True)
+    assert check.status is Status.CONFLICT  # --check reports it too, and writes nothing
+    forced = update(root, force=True)
+    assert forced.status is Status.FORCED and forced.backup == "plan.md.orig"
+    assert (plan.parent / "plan.md.orig").read_text(encoding="utf-8") == edited
+    assert "Owner: 山田 花子" in plan.read_text(encoding="utf-8")
+
+
+def test_check_reports_a_diff_and_writes_nothing(root: Path) -> None:
+    check = update(root, check=True)
+    assert check.status is Status.WOULD_CHANGE and check.details.startswith("--- ")
+    assert not (root / LOAN.replace("spec.md", "plan.md")).exists()
+
+
+def test_unmanaged_is_left_alone_and_adopt_keeps_a_backup(root: Path) -> None:
+    plan = root / LOAN.replace("spec.md", "plan.md")
+    plan.write_text("# My plan\n\nWords.\n", encoding="utf-8")
+    assert update(root).status is Status.UNMANAGED
+    assert update(root, check=True).status is Status.UNMANAGED
+    adopted = update(root, adopt=True)
+    assert adopted.status is Status.ADOPTED and adopted.backup == "plan.md.orig"
+    assert "Words." in plan.read_text(encoding="utf-8")
+
+
+def test_a_plan_that_is_not_utf8_is_not_touched(root: Path) -> None:
+    plan = root / LOAN.replace("spec.md", "plan.md")
+    plan.write_bytes(b"# Plan\n\xff\xfe\n")
+    outcome = update(root)
+    assert outcome.status is Status.BLOCKED and "not valid UTF-8" in outcome.message
+    assert plan.read_bytes() == b"# Plan\n\xff\xfe\n"
+
+
+@pytest.fixture
+def project(root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("SPECMESH_ROOT", str(root))
+    common.reset()
+    yield root
+    common.reset()
+
+
+RESOURCES = sorted(p.name for p in (TESTS / "resources" / "specs").glob("*.md"))
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_malformed_specs_never_crash_a_plan(project: Path, name: str) -> None:
+    rel = f".specify/specs/features/zz-{name.removesuffix('.md')}/spec.md"
+    target = project / rel
+    target.parent.mkdir(parents=True)
+    target.write_bytes((TESTS / "resources" / "specs" / name).read_bytes())
+    outcome = run_plan(project, rel, Options())
+    assert outcome.status in (Status.CREATED, Status.BLOCKED), outcome
+    plan = target.parent / "plan.md"
+    if outcome.status is Status.BLOCKED:
+        assert not plan.exists() and outcome.details
+    else:
+        assert plan.read_text(encoding="utf-8").startswith("# Implementation Plan:")
+    if name.startswith("latin1"):
+        assert outcome.status is Status.BLOCKED and "cannot be read" in outcome.message

@@ -1,0 +1,371 @@
+"""load_repo over whole trees: layouts, duplicates, bad files, the parse cache, digests, tags."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from specmesh_tasks.model.ids import IdKind
+from specmesh_tasks.model.repo import load_repo, requirement_digests
+from specmesh_tasks.model.spec import SpecKind
+from specmesh_tasks.parse import cache as parse_cache
+from specmesh_tasks.parse.source import MAX_BYTES
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "specs"
+Tree = Callable[[dict[str, "str | bytes"]], Path]
+
+
+@pytest.fixture(autouse=True)
+def _as_main_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `pytest -n auto` this test runs in a worker, which never writes the cache."""
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+
+
+def _res(name: str) -> bytes:
+    return (RESOURCES / name).read_bytes()
+
+
+FEATURE_B = """
+    # Feature Spec: Members
+
+    Spec Type: Feature
+    Spec ID: S-MEMBER-001
+    Status: Draft
+
+    ---
+
+    ## 4. User Stories / Use Cases
+
+    ### UC-MEMBER-001: Register
+
+    ### UC-LOAN-001: Copied by mistake
+
+    ### UC-001: Local
+
+    ## 5. Functional Requirements (FR)
+
+    | FR ID | Description | Related UC |
+    |---|---|---|
+    | FR-MEMBER-001 | Store the member | UC-MEMBER-001 |
+    | FR-001 | Local requirement | UC-001 |
+"""
+
+
+def _standard(tree: Tree) -> Path:
+    return tree(
+        {
+            ".specify/specs/overview/vision/spec.md": _res("vision.md"),
+            ".specify/specs/overview/domain/spec.md": _res("domain.md"),
+            ".specify/specs/overview/screen/spec.md": _res("screen.md"),
+            ".specify/specs/overview/matrix/cross-reference.json": _res("matrix.json"),
+            ".specify/specs/features/sloan001-book-lending/spec.md": _res("feature-loan-crlf.md"),
+            ".specify/specs/features/sloan001-book-lending/test-scenarios.md": _res("test-scenarios.md"),
+            ".specify/specs/features/smember001-members/spec.md": FEATURE_B,
+            ".specify/specs/features/slead001/spec.md": _res("older-feature.md"),
+            ".specify/specs/fixes/floan001-due-date/spec.md": _res("fix.md"),
+        }
+    )
+
+
+def test_standard_layout_every_kind(spec_tree: Tree) -> None:
+    repo = load_repo(_standard(spec_tree))
+    kinds = {doc.path: doc.kind for doc in repo.specs}
+    assert kinds == {
+        ".specify/specs/features/slead001/spec.md": SpecKind.FEATURE,
+        ".specify/specs/features/sloan001-book-lending/spec.md": SpecKind.FEATURE,
+        ".specify/specs/features/sloan001-book-lending/test-scenarios.md": SpecKind.TEST_SCENARIO,
+        ".specify/specs/features/smember001-members/spec.md": SpecKind.FEATURE,
+        ".specify/specs/fixes/floan001-due-date/spec.md": SpecKind.FIX,
+        ".specify/specs/overview/domain/spec.md": SpecKind.DOMAIN,
+        ".specify/specs/overview/screen/spec.md": SpecKind.SCREEN,
+        ".specify/specs/overview/vision/spec.md": SpecKind.VISION,
+    }
+    assert [doc.path for doc in repo.specs] == sorted(kinds)
+    assert (
+        repo.matrix is not None and repo.matrix.path == ".specify/specs/overview/matrix/cross-reference.json"
+    )
+    assert repo.problems == ()
+    assert repo.spec_by_id("S-LOAN-001") is not None
+    assert repo.root == Path(repo.root).as_posix() and Path(repo.root).is_absolute()
+
+
+def test_definitions_index_keeps_duplicates_and_homes_only(spec_tree: Tree) -> None:
+    repo = load_repo(_standard(spec_tree))
+    defs = repo.definitions
+    assert [d.location.file.split("/")[-2] for d in defs["UC-LOAN-001"]] == [
+        "sloan001-book-lending",
+        "smember001-members",
+    ]
+    assert [d.kind for d in defs["M-USER-001"]] == [IdKind.MASTER]
+    assert "M-USER" not in defs  # referenced by features, defined only with its suffix
+    assert [d.location.file for d in defs["SCR-002"]] == [".specify/specs/overview/screen/spec.md"]
+    assert len(defs["UC-001"]) == 2  # area-less: one per feature (local scope)
+    assert "S-RESV-001" not in defs  # only referenced
+    assert list(defs) == sorted(defs)
+
+
+def test_requirement_digests(spec_tree: Tree) -> None:
+    root = _standard(spec_tree)
+    digests = requirement_digests(load_repo(root))
+    assert {
+        "UC-LOAN-002",
+        "FR-LOAN-001",
+        "SC-LOAN-001",
+        "M-BOOK",
+        "API-LOAN-CREATE",
+        "BR-001",
+        "CR-001",
+    } <= set(digests)
+    assert "S-LOAN-001" not in digests and "SCR-001" not in digests
+    assert {"S-LEAD-001/UC-001", "S-MEMBER-001/UC-001", "S-LEAD-001/FR-001", "S-LOAN-001/FR-RULE-001"} <= set(
+        digests
+    )
+    assert digests["S-LEAD-001/UC-001"] != digests["S-MEMBER-001/UC-001"]
+    assert "S-LOAN-001/UC-LOAN-001" not in digests  # IDs with an area are global
+    spec = root / ".specify/specs/features/sloan001-book-lending/spec.md"
+    spec.write_bytes(spec.read_bytes().replace("延長は1回まで".encode(), "延長は3回まで".encode()))
+    after = requirement_digests(load_repo(root))
+    assert {k for k in digests if digests[k] != after[k]} == {"FR-LOAN-003"}
+
+
+def test_nested_project_and_flat_older_layout(spec_tree: Tree) -> None:
+    root = spec_tree(
+        {
+            ".specify/specs/library/overview/domain/spec.md": _res("domain.md"),
+            ".specify/specs/library/features/sloan001/spec.md": _res("feature-loan.md"),
+            ".specify/specs/legacy/vision/spec.md": _res("vision.md"),
+            ".specify/specs/legacy/screen/spec.md": _res("screen.md"),
+            ".specify/specs/legacy/matrix/cross-reference.json": _res("matrix.json"),
+            ".specify/specs/legacy/slead001/spec.md": _res("older-feature.md"),
+        }
+    )
+    repo = load_repo(root)
+    assert {d.kind for d in repo.specs} == {
+        SpecKind.DOMAIN,
+        SpecKind.FEATURE,
+        SpecKind.VISION,
+        SpecKind.SCREEN,
+    }
+    assert len(repo.specs_of_kind(SpecKind.FEATURE)) == 2
+    assert repo.matrix is not None and repo.matrix.path.endswith("legacy/matrix/cross-reference.json")
+    assert "M-BOOK" in repo.definitions and "SCR-001" in repo.definitions
+
+
+def test_legacy_matrix_location(spec_tree: Tree) -> None:
+    root = spec_tree(
+        {
+            ".specify/matrix/cross-reference.json": _res("matrix-bad.json"),
+            ".specify/specs/overview/domain/spec.md": _res("domain.md"),
+        }
+    )
+    repo = load_repo(root)
+    assert repo.matrix is not None and repo.matrix.path == ".specify/matrix/cross-reference.json"
+    assert [p.code for p in repo.matrix.problems] == ["SM301"]
+
+
+def test_bad_files_never_stop_the_others(spec_tree: Tree, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Feature Spec: Outside\nSpec ID: S-OUT-001\n", encoding="utf-8")
+    root = spec_tree(
+        {
+            ".specify/specs/features/a/spec.md": _res("latin1-feature.md"),
+            ".specify/specs/features/b/spec.md": _res("unterminated-fence.md"),
+            ".specify/specs/features/c/spec.md": b"",
+            ".specify/specs/features/e/spec.md": _res("feature-loan-bom.md"),
+        }
+    )
+    huge = root / ".specify/specs/features/d/spec.md"
+    huge.parent.mkdir(parents=True)
+    with open(huge, "wb") as handle:
+        handle.write(b"# Feature Spec: Huge\n")
+        handle.truncate(MAX_BYTES + 10)
+    link = root / ".specify/specs/features/f/spec.md"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    repo = load_repo(root)
+    assert [d.path.split("/")[-2] for d in repo.specs] == ["a", "b", "c", "e"]
+    assert sorted((p.code, p.location.file.split("/")[-2]) for p in repo.problems) == [
+        ("SM207", "d"),
+        ("SM208", "f"),
+    ]
+    latin, fence, empty, bom = repo.specs
+    assert [(p.code, p.location.line) for p in latin.problems] == [("SM206", 11)]
+    assert [p.code for p in fence.problems] == ["SM210"]
+    assert empty.kind is SpecKind.FEATURE and empty.problems == ()  # kind from the path
+    assert bom.spec_id == "S-LOAN-001" and bom.problems == ()
+    assert "S-OUT-001" not in repo.definitions
+
+
+def test_reader_bug_in_one_file_is_a_problem(spec_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _standard(spec_tree)
+    from specmesh_tasks.model import repo as repo_module
+
+    real = repo_module.parse_spec
+
+    def flaky(text: str, rel: str):  # type: ignore[no-untyped-def]
+        if "smember001" in rel:
+            raise RuntimeError("bug")
+        return real(text, rel)
+
+    monkeypatch.setattr(repo_module, "parse_spec", flaky)
+    repo = load_repo(root, cache=False)
+    assert len(repo.specs) == 7
+    assert [(p.code, p.location.file) for p in repo.problems] == [
+        ("SM212", ".specify/specs/features/smember001-members/spec.md"),
+    ]
+
+
+# ---------------------------------------------------------------- cache
+
+
+class _Counter:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from specmesh_tasks.model import repo as repo_module
+
+        self.paths: list[str] = []
+        real = repo_module.parse_spec
+
+        def counting(text: str, rel: str):  # type: ignore[no-untyped-def]
+            self.paths.append(rel)
+            return real(text, rel)
+
+        monkeypatch.setattr(repo_module, "parse_spec", counting)
+
+
+def _cache_file(root: Path) -> Path:
+    return root / ".specify" / ".cache" / "parse" / "specs.pickle"
+
+
+def test_cache_skips_unchanged_files_and_reparses_changed_ones(
+    spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _standard(spec_tree)
+    first = load_repo(root)
+    assert _cache_file(root).is_file()
+    counter = _Counter(monkeypatch)
+    assert load_repo(root) == first and counter.paths == []
+    spec = root / ".specify/specs/features/smember001-members/spec.md"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Register", "Sign up"), encoding="utf-8")
+    changed = load_repo(root)
+    assert counter.paths == [".specify/specs/features/smember001-members/spec.md"]
+    assert changed.spec_by_id("S-MEMBER-001").use_cases[0].title == "Sign up"  # type: ignore[union-attr]
+    counter.paths.clear()
+    os.utime(spec, ns=(1, 1))  # touched, same text: the digest decides, no parse
+    assert load_repo(root) == changed and counter.paths == []
+
+
+def test_cache_drops_deleted_files(spec_tree: Tree) -> None:
+    root = _standard(spec_tree)
+    load_repo(root)
+    (root / ".specify/specs/features/slead001/spec.md").unlink()
+    repo = load_repo(root)
+    assert "S-LEAD-001" not in repo.definitions
+    entries = pickle.loads(_cache_file(root).read_bytes())["entries"]
+    assert ".specify/specs/features/slead001/spec.md" not in entries and len(entries) == 7
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", b"\x80\x04K\x01."])
+def test_corrupt_cache_is_ignored(spec_tree: Tree, content: bytes) -> None:
+    root = _standard(spec_tree)
+    fresh = load_repo(root, cache=False)
+    _cache_file(root).parent.mkdir(parents=True, exist_ok=True)
+    _cache_file(root).write_bytes(content)
+    assert load_repo(root) == fresh
+    assert load_repo(root) == fresh  # and the rewritten cache is good
+
+
+def test_cache_from_another_schema_is_ignored(spec_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _standard(spec_tree)
+    load_repo(root)
+    counter = _Counter(monkeypatch)
+    monkeypatch.setattr(parse_cache, "PARSE_CACHE_SCHEMA", parse_cache.PARSE_CACHE_SCHEMA + 1)
+    load_repo(root)
+    assert len(counter.paths) == 8
+
+
+class _Planted:
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.system, ("touch planted",))
+
+
+def test_planted_cache_cannot_run_code(spec_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _standard(spec_tree)
+    monkeypatch.chdir(root)
+    _cache_file(root).parent.mkdir(parents=True, exist_ok=True)
+    _cache_file(root).write_bytes(pickle.dumps({"key": parse_cache.cache_key(), "entries": _Planted()}))
+    repo = load_repo(root)
+    assert not (root / "planted").exists() and len(repo.specs) == 8
+
+
+def test_cache_false_writes_nothing(spec_tree: Tree) -> None:
+    root = _standard(spec_tree)
+    load_repo(root, cache=False)
+    assert not _cache_file(root).exists()
+
+
+# ---------------------------------------------------------------- test tags
+
+
+def test_test_tags_are_read_from_the_configured_test_files(spec_tree: Tree) -> None:
+    root = spec_tree(
+        {
+            ".specify/specs/features/a/spec.md": FEATURE_B,
+            "tests/test_members.py": """
+            import pytest
+
+            @pytest.mark.spec("UC-MEMBER-001")
+            def test_register():
+                pass
+        """,
+            "tests/helpers.py": "# @uc UC-MEMBER-001 (not a test file)\n",
+            "tests/test_bad.py": b"# @fr FR-MEMBER-001\n\xff\n",
+        }
+    )
+    repo = load_repo(root)
+    got = sorted((t.id, t.location.file, t.test) for t in repo.test_tags)
+    assert got == [
+        ("FR-MEMBER-001", "tests/test_bad.py", None),
+        ("UC-MEMBER-001", "tests/test_members.py", "test_register"),
+    ]
+    assert [(p.code, p.location.file, p.location.line) for p in repo.problems] == [
+        ("SM206", "tests/test_bad.py", 2)
+    ]
+
+
+def test_test_tags_can_be_skipped(spec_tree: Tree) -> None:
+    root = spec_tree(
+        {
+            ".specify/specs/features/a/spec.md": FEATURE_B,
+            "tests/test_members.py": "# @uc UC-MEMBER-001\ndef test_x():\n    pass\n",
+        }
+    )
+    assert load_repo(root).test_tags != ()
+    assert load_repo(root, test_tags=False).test_tags == ()
+
+
+def test_xdist_workers_only_read_the_cache(spec_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _standard(spec_tree)
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    load_repo(root)
+    assert not _cache_file(root).exists()
+
+
+def test_a_long_lived_process_reuses_the_cache_it_holds(
+    spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _standard(spec_tree)
+    first = load_repo(root)
+
+    class Refuse:
+        def __init__(self, *_args: object) -> None:
+            raise AssertionError("unpickled although the cache file did not change")
+
+    monkeypatch.setattr(parse_cache, "_ModelUnpickler", Refuse)
+    counter = _Counter(monkeypatch)
+    assert load_repo(root) == first and counter.paths == []
+    _cache_file(root).write_bytes(b"rewritten by another process")
+    assert load_repo(root) == first and len(counter.paths) == 8  # re-read (and rejected): reparsed

@@ -1,0 +1,50 @@
+"""The light trees the plan tasks read give the same plan and digests as the whole tree."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from specmesh_tasks.discover import scan_specs
+from specmesh_tasks.model.repo import load_repo
+from specmesh_tasks.model.spec import SpecKind
+from specmesh_tasks.render.context import build_context, overview_view
+from specmesh_tasks.tasks.plan_index import digest_repo, project, unproject
+from specmesh_tasks.tasks.plan_repo import light_repo
+
+TESTS = Path(__file__).resolve().parents[1]
+TREES = [TESTS / "resources" / "plan_tree", TESTS.parent / "examples" / "library"]
+
+
+@pytest.mark.parametrize("tree", TREES, ids=lambda p: p.name)
+def test_light_and_full_trees_give_the_same_context(tree: Path, tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(tree, root, ignore=shutil.ignore_patterns(".cache"))
+    full = load_repo(root, cache=False, test_tags=False)
+    entries = scan_specs(root)
+    planned = [s for s in full.specs if s.kind in (SpecKind.FEATURE, SpecKind.FIX)]
+    assert planned
+    for spec in planned:
+        light, own, problems = light_repo(root, entries, spec.path)
+        assert own == spec and not problems
+        text = (root / spec.path).read_text(encoding="utf-8")
+        assert build_context(spec, light, text) == build_context(spec, full, text), spec.path
+        assert overview_view(spec, light) == overview_view(spec, full)
+
+
+@pytest.mark.parametrize("tree", TREES, ids=lambda p: p.name)
+def test_projected_specs_give_the_same_digests(tree: Path, tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(tree, root, ignore=shutil.ignore_patterns(".cache"))
+    full = load_repo(root, cache=False, test_tags=False)
+    cache = tmp_path / "cache"
+    for _ in range(2):  # first run parses and stores the projections, the second reads them back
+        projected = digest_repo(root, scan_specs(root), cache)
+        by_path = {s.path: s for s in projected.specs}
+        for spec in full.specs:
+            if spec.kind in (SpecKind.FEATURE, SpecKind.FIX):
+                assert overview_view(by_path[spec.path], projected) == overview_view(spec, full), spec.path
+                assert overview_view(unproject(spec.path, project(spec)), full) == overview_view(spec, full)
+    assert (cache / "plan" / "projections.json").is_file()
