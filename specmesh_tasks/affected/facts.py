@@ -23,7 +23,7 @@ from specmesh_tasks.affected.imports import ImportRef, parse_python, scan_import
 from specmesh_tasks.affected.symbols import summarize
 from specmesh_tasks.model.spec import Location, TestTag
 
-SCHEMA = 2
+SCHEMA = 3
 CACHE_NAME = "affected-files.json"
 RACY_NS = 2_000_000_000
 
@@ -103,6 +103,25 @@ class FactsCache:
             return False
         return bool(stat.st_mtime_ns < self.written_ns - RACY_NS)
 
+    def any_stale(self) -> bool:
+        """Did any file this cache knows change or vanish? Stats only (racy entries are hashed)."""
+        if not self.entries:
+            return True
+        for rel, entry in self.entries.items():
+            try:
+                stat = (self.root / rel).stat()
+            except OSError:
+                return True
+            if entry.get("m") != stat.st_mtime_ns or entry.get("s") != stat.st_size:
+                return True
+            if not self._trusted(entry, stat):
+                try:
+                    if content_digest((self.root / rel).read_bytes()) != entry.get("d"):
+                        return True
+                except OSError:
+                    return True
+        return False
+
     def save(self) -> None:
         """Write the cache if anything changed or some entry is still racy."""
         if self.cache_file is None:
@@ -124,15 +143,18 @@ def _read_facts(rel: str, data: bytes, digest: str, test: bool) -> FileFacts:
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     python = rel.endswith(".py")
     tree, error = parse_python(text) if python else (None, None)
-    scan = scan_imports(text, tree) if python else None
     summary = summarize(tree, text) if tree is not None else None
+    if summary is not None:  # the summary's walk already listed the imports
+        imports = tuple(dict.fromkeys(ImportRef(m, tuple(n), lv) for m, n, lv in summary.pop("i")))
+    else:
+        imports = scan_imports(text).imports if python else ()
     tags: tuple[TestTag, ...] = ()
     tests: tuple[str, ...] | None = None
     if test:
         from specmesh_tasks.parse.test_tags import read_test_file
 
         tags, tests = read_test_file(text, rel, tree)
-    return FileFacts(digest, scan.imports if scan else (), error, tags, tests, summary)
+    return FileFacts(digest, imports, error, tags, tests, summary)
 
 
 def _to_entry(facts: FileFacts, stat: os.stat_result, test: bool) -> dict[str, Any]:

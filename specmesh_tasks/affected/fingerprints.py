@@ -1,8 +1,11 @@
-"""Fingerprints of what each test depends on: files (its own, conftests, imports) and requirements.
+"""Fingerprints of what each test depends on: code (files and definitions) and requirements.
 
-A test file's *file fingerprint* digests the content digests of: the file itself, every
-`conftest.py` from the root down to its directory, and every project source reachable from those
-through the static import graph (transitively).
+A test file's *code fingerprint* digests: the file itself and every `conftest.py` from the root
+down to its directory (whole: any edit reruns them), and every definition of the project's
+sources those can reach through imports and references (`symbols`: editing a function reruns
+the tests that can reach that function; module-level code, decorated functions and classes
+count for every user of their module). With `tests.granularity: file` every reachable source
+file counts whole instead.
 
 A *requirement fingerprint* belongs to one cited ID: the digest of its defining block or row
 (`Definition.digest`, which changes exactly when the requirement's text changes), plus, for an FR
@@ -162,11 +165,8 @@ def cached_requirement_index(root: Path, settings: Settings | None, cache_file: 
         from specmesh_tasks.model.repo import load_repo
     except ImportError:  # no reader: selection by files still works
         return RequirementIndex()
-    import inspect
-
-    # Our own cache already has the tags; ask the reader to skip them when it can.
-    skip = {"test_tags": False} if "test_tags" in inspect.signature(load_repo).parameters else {}
-    index = requirement_index(load_repo(root, settings, **skip))
+    # Our own cache already has the tags: the reader skips the test files.
+    index = requirement_index(load_repo(root, settings, test_tags=False))
     if cache_file is not None:
         from specmesh_tasks.fsutil import write_if_changed
 

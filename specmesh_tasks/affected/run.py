@@ -13,17 +13,15 @@ bad option value or a `--pytest-args` pytest rejects.
 from __future__ import annotations
 
 import json
-import os
-import posixpath
 import shlex
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from specmesh_tasks.affected.child import PytestChild, selection_dirs
 from specmesh_tasks.affected.facts import FactsCache
 from specmesh_tasks.affected.fingerprints import (
     RequirementIndex,
@@ -89,19 +87,32 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
 
     cache = cache_dir(root)
     facts = FactsCache(root, cache / FILES_CACHE_NAME)
-    prepared = prepare(root, settings, options, facts)
+    test_paths = _test_paths(root, settings)
+    state = load_state(cache / STATE_NAME)
+    child = None
+    if not settings.tests.command and _likely_to_run(options, facts, test_paths, state):
+        child = PytestChild(root, selection_dirs(test_paths), extra, options.junit)
+    try:
+        prepared = prepare(root, settings, options, facts, test_paths=test_paths, state=state)
+    except BaseException:
+        if child is not None:
+            child.abort()
+        raise
     _report_errors(prepared, err)
     if options.explain:
         explain(prepared.selection, prepared.arguments, out)
     if not prepared.arguments:
+        if child is not None:
+            child.abort()
         facts.save()
         print(_nothing_message(prepared), file=err)
         return 0
+    results: dict[str, Any] = {}
     if settings.tests.command:
         code, outcomes, complete = _run_command(root, settings.tests.command, prepared.arguments)
-        results: dict[str, Any] = {}
     else:
-        code, results = _run_pytest(root, prepared.arguments, extra, options.junit)
+        child = child or PytestChild(root, selection_dirs(prepared.arguments), extra, options.junit)
+        code, results = child.run(prepared.arguments)
         outcomes, complete = _outcomes(root, results), bool(results.get("complete"))
     facts.save()
     _save_state(cache, prepared, outcomes, complete and not prepared.sharded)
@@ -110,14 +121,29 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     return _exit_code(code)
 
 
-def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCache) -> Prepared:
+def _likely_to_run(options: TestOptions, facts: FactsCache, test_paths: Sequence[str], state: State) -> bool:
+    """A cheap guess (stats only) that some test will be selected, to start pytest early.
+    Only speed depends on it: a wrong guess costs a killed child or a later start."""
+    if options.run_all or options.since or not state.files:
+        return True
+    if set(test_paths) != set(state.files) or any(r.failed for r in state.files.values()):
+        return True
+    return facts.any_stale()
+
+
+def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCache, *,
+            test_paths: Sequence[str] | None = None, state: State | None = None) -> Prepared:
     """List, fingerprint and select (no runner started)."""
     python = not settings.tests.command
-    test_paths = _test_paths(root, settings)
+    if test_paths is None:
+        test_paths = _test_paths(root, settings)
     resolver = Resolver(str(root), settings.tests.sources) if python else None
     requirements = _requirements(root, settings, test_paths, facts, cache_path(root).parent)
     since = changes_since(root, options.since) if options.since else None
-    state = State() if since or options.run_all else load_state(cache_path(root))
+    if since or options.run_all:
+        state = State()
+    elif state is None:
+        state = load_state(cache_path(root))
     records = state.files
 
     def needs_deps(path: str, fingerprint: str) -> bool:
@@ -274,74 +300,6 @@ def _split_pytest_args(text: str) -> list[str]:
         return shlex.split(text or "")
     except ValueError as exc:
         raise UserError(f"error: --pytest-args {text!r}: {exc}") from None
-
-
-def _run_pytest(root: Path, arguments: Sequence[str], extra: Sequence[str],
-                junit: str | None) -> tuple[int, dict[str, Any]]:
-    """One pytest process for every selected test; returns its exit code and the recorded results.
-
-    pytest gets the directories holding the selection, and our plugin keeps collection to the
-    selected files and tests (see `pytest_results`: many file arguments are quadratic in pytest).
-    """
-    with tempfile.TemporaryDirectory(prefix="specmesh-") as tmp:
-        results_file, select_file = Path(tmp) / "results.json", Path(tmp) / "select.json"
-        select_file.write_text(json.dumps(selection_payload(root, arguments)), encoding="utf-8")
-        command = [sys.executable, "-m", "pytest", "-p", "specmesh_tasks.affected.pytest_results",
-                   *_marker_plugin(), f"--specmesh-results={results_file}",
-                   f"--specmesh-select={select_file}", *extra]
-        if junit:
-            command.append(f"--junitxml={Path(junit).resolve()}")
-        command += selection_dirs(arguments)
-        sys.stdout.flush()
-        code = subprocess.call(command, cwd=root, env=_child_env())
-        try:
-            results = json.loads(results_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            results = {}
-    return code, results
-
-
-def selection_payload(root: Path, arguments: Sequence[str]) -> dict[str, Any]:
-    """The selection as the child plugin reads it: absolute paths, whole files and test names."""
-    files: list[str] = []
-    nodes: dict[str, list[str]] = {}
-    for arg in arguments:
-        path, _, name = arg.partition("::")
-        full = str(root / path)
-        if name:
-            nodes.setdefault(full, []).append(name)
-        else:
-            files.append(full)
-    return {"files": sorted(files), "nodes": {k: sorted(v) for k, v in sorted(nodes.items())}}
-
-
-def selection_dirs(arguments: Sequence[str]) -> list[str]:
-    """The outermost directories holding the selected files (`.` for files at the root)."""
-    dirs = sorted({posixpath.dirname(a.partition("::")[0]) or "." for a in arguments})
-    outer: list[str] = []
-    for directory in dirs:
-        if not any(directory == o or directory.startswith(o + "/") or o == "." for o in outer):
-            outer.append(directory)
-    return outer
-
-
-def _marker_plugin() -> list[str]:
-    """`-p specmesh_tasks.pytest_plugin` when our entry point is not installed (a source checkout);
-    loading it twice would be an error, so ask the installed metadata first."""
-    from importlib.metadata import entry_points
-
-    if any(ep.name == "specmesh" for ep in entry_points(group="pytest11")):
-        return []
-    return ["-p", "specmesh_tasks.pytest_plugin"]
-
-
-def _child_env() -> dict[str, str]:
-    """Our results plugin must be importable by the child even when run from a source checkout."""
-    env = dict(os.environ)
-    here = Path(__file__).resolve().parents[2]
-    if here.name not in ("site-packages", "dist-packages"):
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(here), env.get("PYTHONPATH", "")) if p)
-    return env
 
 
 def _run_command(root: Path, command: str, files: Sequence[str]) -> tuple[int, dict[str, str], bool]:

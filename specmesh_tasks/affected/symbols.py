@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -51,58 +52,135 @@ def _digest(text: str) -> str:
 
 
 def summarize(tree: ast.Module, text: str) -> dict[str, Any]:
-    """The JSON-able summary of one parsed module (see the module docstring)."""
+    """The JSON-able summary of one parsed module (see the module docstring).
+
+    Keys: `d` definitions (name -> [digest, references, registered]), `m` module-level code
+    ([digest, references]), `a` names bound at module level, `b` import bindings (alias ->
+    [module, level, name or None, modules imported under the alias]), `s` star imports, `t`
+    module-level imports, `w` dynamic imports, `i` every import as written ([module, names, level]).
+
+    References are read from the source text with a regex (every identifier and dotted chain,
+    strings and comments included): a superset of what the code can name, at C speed. The tree
+    is walked only for statements (definitions, imports) and for module-level code.
+    """
     lines = text.splitlines()
+    scan = _Scan()
+    for stmt in tree.body:
+        top = not isinstance(stmt, _DEFS)
+        scan.statements([stmt] if top else stmt.body, top=top)  # type: ignore[attr-defined]
+    # Import statements bind names (see `b`); their text must not read as uses of those names.
+    masked = _masked(lines, scan.spans)
     defs: dict[str, list[Any]] = {}
     chunks: list[str] = []
-    module_refs: set[str] = set()
+    code: list[str] = []
     assigned: set[str] = set()
     for stmt in tree.body:
         if isinstance(stmt, _DEFS):
             start = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
             source = "\n".join(lines[start - 1:stmt.end_lineno])
+            names = _NAMES.findall("\n".join(masked[start - 1:stmt.end_lineno]))
             registered = bool(stmt.decorator_list) or isinstance(stmt, ast.ClassDef)
-            defs[stmt.name] = [_digest(source), sorted(references(stmt)), int(registered)]
+            defs[stmt.name] = [_digest(source), sorted(set(names)), int(registered)]
         else:
             chunks.append("\n".join(lines[stmt.lineno - 1:stmt.end_lineno]))
-            module_refs |= references(stmt)
+            code.append("\n".join(masked[stmt.lineno - 1:stmt.end_lineno]))
             assigned |= _bound_names(stmt)
-    bindings, star, top, wholesale = _imports(tree)
-    return {"d": defs, "m": [_digest("\n".join(chunks)), sorted(module_refs)], "a": sorted(assigned),
-            "b": bindings, "s": star, "t": top, "w": wholesale}
+    scan.dynamic(text)
+    return {"d": defs, "m": [_digest("\n".join(chunks)), sorted(set(_NAMES.findall("\n".join(code))))],
+            "a": sorted(assigned), "b": scan.bindings, "s": scan.star, "t": scan.top,
+            "w": scan.wholesale, "i": scan.written}
 
 
-class _References(ast.NodeVisitor):
+def _masked(lines: list[str], spans: list[tuple[int, int, int, int]]) -> list[str]:
+    """`lines` with each span (line, column, end line, end column; 1-based lines) blanked."""
+    out = list(lines)
+    for line, col, end_line, end_col in spans:
+        for number in range(line, end_line + 1):
+            text = out[number - 1]
+            first = col if number == line else 0
+            last = min(end_col, len(text)) if number == end_line else len(text)
+            out[number - 1] = text[:first] + " " * (last - first) + text[last:]
+    return out
+
+
+# Every identifier or dotted chain not preceded by a word character or a dot (`m058.f2`, `h`).
+_NAMES = re.compile(r"(?<![\w.])[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+_DYNAMIC = re.compile(r"""(?:import_module|__import__)\(\s*["']([\w.]+)["']""")
+
+
+class _Scan:
+    """Imports found by walking statements only (expressions cannot hold an import)."""
+
     def __init__(self) -> None:
-        self.found: set[str] = set()
+        self.bindings: dict[str, list[Any]] = {}
+        self.star: list[list[Any]] = []
+        self.top: list[list[Any]] = []
+        self.wholesale: list[list[Any]] = []
+        self.written: list[list[Any]] = []
+        self.spans: list[tuple[int, int, int, int]] = []
 
-    def visit_Name(self, node: ast.Name) -> None:
-        self.found.add(node.id)
+    def statements(self, body: list[ast.stmt], *, top: bool) -> None:
+        """Walk statements (and the bodies inside them); `top`: they run at import time."""
+        stack: list[tuple[ast.AST, bool]] = [(n, top) for n in reversed(body)]
+        while stack:
+            node, at_top = stack.pop()
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node, at_top)
+                self.spans.append((node.lineno, node.col_offset, node.end_lineno or node.lineno,
+                                   node.end_col_offset if node.end_col_offset is not None else 1 << 30))
+                continue
+            if isinstance(node, ast.Assign) and at_top:
+                self._plugins(node)
+            inner_top = at_top and not isinstance(node, _DEFS)  # a nested def's body runs later
+            for field in _BODIES:
+                inner = getattr(node, field, None)
+                if isinstance(inner, list):
+                    stack.extend((n, inner_top) for n in reversed(inner) if isinstance(n, _BLOCKS))
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        chain = _dotted(node)
-        if chain is None:
-            self.generic_visit(node)
-        else:
-            self.found.add(chain)
+    def _import(self, node: ast.Import | ast.ImportFrom, top: bool) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.written.append([alias.name, [], 0])
+                if alias.asname:
+                    self.bindings[alias.asname] = [alias.name, 0, None, [alias.name]]
+                else:  # `import a.b.c` binds `a`; remember every module imported under it
+                    root = alias.name.split(".")[0]
+                    entry = self.bindings.setdefault(root, [root, 0, None, []])
+                    if len(entry) > 3 and alias.name not in entry[3]:
+                        entry[3].append(alias.name)
+                if top:
+                    self.top.append([alias.name, 0])
+            return
+        module, level = node.module or "", node.level
+        self.written.append([module, [a.name for a in node.names if a.name != "*"], level])
+        for alias in node.names:
+            if alias.name == "*":
+                self.star.append([module, level])
+            else:
+                self.bindings[alias.asname or alias.name] = [module, level, alias.name]
+        if top:
+            self.top.append([module, level])
+
+    def _plugins(self, node: ast.Assign) -> None:
+        """`pytest_plugins = ["a.b", ...]`."""
+        if any(isinstance(t, ast.Name) and t.id == "pytest_plugins" for t in node.targets):
+            value = node.value
+            items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            for item in items:
+                if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                    self.wholesale.append([item.value, 0])
+                    self.written.append([item.value, [], 0])
+
+    def dynamic(self, text: str) -> None:
+        """`importlib.import_module("a.b")`, `__import__("a.b")` with a literal name."""
+        for name in _DYNAMIC.findall(text):
+            if not name.startswith("."):
+                self.wholesale.append([name, 0])
+                self.written.append([name, [], 0])
 
 
-def references(node: ast.AST) -> set[str]:
-    """Names and dotted attribute chains rooted at a name (`m058.f2`) used anywhere in `node`."""
-    visitor = _References()
-    visitor.visit(node)
-    return visitor.found
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def _bound_names(stmt: ast.stmt) -> set[str]:
@@ -116,49 +194,9 @@ def _bound_names(stmt: ast.stmt) -> set[str]:
     return found
 
 
-Listed = list[list[Any]]
-
-
-def _imports(tree: ast.Module) -> tuple[dict[str, list[Any]], Listed, Listed, Listed]:
-    """Bindings (alias -> [module, level, name or None]), star imports, module-level imports
-    (executed at import time) and wholesale imports (dynamic, `pytest_plugins`)."""
-    top_level = {id(n) for stmt in tree.body if not isinstance(stmt, _DEFS) for n in ast.walk(stmt)}
-    bindings: dict[str, list[Any]] = {}
-    star: list[list[Any]] = []
-    top: list[list[Any]] = []
-    wholesale: list[list[Any]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    bindings[alias.asname] = [alias.name, 0, None, [alias.name]]
-                else:  # `import a.b.c` binds `a`; remember every module imported under it
-                    root = alias.name.split(".")[0]
-                    entry = bindings.setdefault(root, [root, 0, None, []])
-                    if len(entry) > 3 and alias.name not in entry[3]:
-                        entry[3].append(alias.name)
-                if id(node) in top_level:
-                    top.append([alias.name, 0])
-        elif isinstance(node, ast.ImportFrom):
-            module, level = node.module or "", node.level
-            for alias in node.names:
-                if alias.name == "*":
-                    star.append([module, level])
-                else:
-                    bindings[alias.asname or alias.name] = [module, level, alias.name]
-            if id(node) in top_level:
-                top.append([module, level])
-        else:
-            wholesale.extend([name, 0] for name in _dynamic_names(node))
-    return bindings, star, top, wholesale
-
-
-def _dynamic_names(node: ast.AST) -> list[str]:
-    from specmesh_tasks.affected.imports import _refs_of  # one definition of what a dynamic import is
-
-    if isinstance(node, (ast.Call, ast.Assign)):
-        return [ref.module for ref in _refs_of(node)]
-    return []
+def references(text: str) -> set[str]:
+    """Every identifier and dotted chain in a piece of source (`m058.f2`, `helper`)."""
+    return set(_NAMES.findall(text))
 
 
 # --- the graph ---------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def _existing(candidates: list[str], ctx: RuleContext) -> str | None:
     summary="a Feature Index path leads outside the project root",
     rationale="Paths in specs are refused when they leave the root: the target is not part of the "
               "project and may not exist on another machine.",
-    bad_example="| S-LOAN-001 | Lending | ../../other-repo/spec.md | Draft |",
+    bad_example="| S-LOAN-001 | Lending | /home/me/other-repo/spec.md | Draft |",
     good_example="| S-LOAN-001 | Lending | .specify/specs/features/sloan001-book-lending/spec.md | Draft |",
     fix="Use a path inside the project.",
 )

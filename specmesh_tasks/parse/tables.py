@@ -31,7 +31,7 @@ from specmesh_tasks.parse.records import new_coverage_row, new_dependency_row, n
 from specmesh_tasks.parse.context import Collected, SpecContext, row_digest
 from specmesh_tasks.parse.inline import plain
 from specmesh_tasks.parse.markdown import MdTable
-from specmesh_tasks.parse.scan import ids_in, leading_id
+from specmesh_tasks.parse.scan import ids_in, leading_id, scan_raw
 
 
 class Role(Enum):
@@ -74,18 +74,31 @@ _DEPENDENCY_KINDS = frozenset({
 
 def classify(ctx: SpecContext, table: MdTable) -> Role:
     """The role of a table in a spec of `ctx.kind` (see module docstring)."""
-    rules = _TITLES.get(ctx.kind)
-    if rules is None:
+    if ctx.kind not in _TITLES:
         return Role.OTHER
     for section in ctx.index.chain(table.line):
         if not section.number and _ITEM_TITLE.match(section.title):
             continue  # a `### UC-…` / `### M-…` block's own title says nothing about its tables
-        title = section.title.casefold()
-        for words, role in rules:
-            for word in words:
-                if word in title:
-                    return role
+        role = _title_role(ctx.kind, section.title)
+        if role is not None:
+            return role
     return _role_from_header(ctx.kind, [h.casefold() for h in table.header])
+
+
+_TITLE_ROLES: dict[tuple[SpecKind, str], Role | None] = {}
+
+
+def _title_role(kind: SpecKind, title: str) -> Role | None:
+    """The role a section title gives its tables, if any (memoised: titles come from templates)."""
+    key = (kind, title)
+    if key in _TITLE_ROLES:
+        return _TITLE_ROLES[key]
+    lowered = title.casefold()
+    found = next((role for words, role in _TITLES[kind] for word in words if word in lowered), None)
+    if len(_TITLE_ROLES) > 10_000:
+        _TITLE_ROLES.clear()
+    _TITLE_ROLES[key] = found
+    return found
 
 
 def _role_from_header(kind: SpecKind, header: list[str]) -> Role:
@@ -110,25 +123,20 @@ def _role_from_header(kind: SpecKind, header: list[str]) -> Role:
 
 def column(header: tuple[str, ...], *names: str, skip: int = 0) -> int | None:
     """Index of the first header cell (after the first `skip`) containing one of `names`."""
-    lowered = _lowered(header)
-    for name in names:
-        for i, h in enumerate(lowered):
-            if i >= skip and name in h:
-                return i
-    return None
-
-
-_LOWERED: dict[tuple[str, ...], list[str]] = {}
-
-
-def _lowered(header: tuple[str, ...]) -> list[str]:
-    """Case-folded header cells, memoised (the same few headers recur in every spec)."""
-    found = _LOWERED.get(header)
-    if found is None:
-        if len(_LOWERED) > 10_000:
-            _LOWERED.clear()
-        found = _LOWERED[header] = [h.casefold() for h in header]
+    key = (header, names, skip)
+    if key in _COLUMNS:
+        return _COLUMNS[key]
+    lowered = [h.casefold() for h in header]
+    found = next((i for name in names for i, h in enumerate(lowered) if i >= skip and name in h), None)
+    if len(_COLUMNS) > 10_000:
+        _COLUMNS.clear()
+    _COLUMNS[key] = found
     return found
+
+
+# column() per (header, names, skip), memoised: the same few headers recur in every spec
+_COLUMNS: dict[tuple[tuple[str, ...], tuple[str, ...], int], int | None] = {}
+_MISSING = 1 << 30  # a column index no row reaches: its cell reads as ""
 
 
 def cell(row: TableRow, index: int | None) -> str:
@@ -136,6 +144,11 @@ def cell(row: TableRow, index: int | None) -> str:
     if index is None or index >= len(row.cells):
         return ""
     return row.cells[index]
+
+
+def _at(index: int | None, default: int) -> int:
+    """A column index for the row loops: `default` when the column is missing."""
+    return default if index is None else index
 
 
 def extract_table(ctx: SpecContext, table: MdTable, out: Collected) -> None:
@@ -155,22 +168,30 @@ def extract_table(ctx: SpecContext, table: MdTable, out: Collected) -> None:
         _domain_rules(ctx, table, out)
 
 
+# The row loops below index `row.cells` directly (`k < n`) rather than calling `cell()`: they
+# run for every row of every table.
+
 def _requirements(ctx: SpecContext, table: MdTable, out: Collected) -> None:
-    desc = column(table.header, "description", "requirement", "criteri", "説明", "内容", skip=1)
-    related = column(table.header, "related uc", "use case", "uc", skip=1)
-    priority = column(table.header, "priority", "優先", skip=1)
+    header = table.header
+    desc = _at(column(header, "description", "requirement", "criteri", "説明", "内容", skip=1), 1)
+    related = _at(column(header, "related uc", "use case", "uc", skip=1), _MISSING)
+    priority = _at(column(header, "priority", "優先", skip=1), _MISSING)
+    use_case, fr_rule, loc = IdKind.USE_CASE, IdKind.FR_RULE, ctx.loc
     for row in table.rows:
-        lead = leading_id(plain(cell(row, 0)))
+        cells = row.cells
+        n = len(cells)
+        lead = leading_id(plain(cells[0])) if n else None
         if lead is None or lead[1] not in _REQUIREMENT_KINDS:
             continue
         item_id, kind = lead
-        text = cell(row, desc if desc is not None else 1)
-        ucs = tuple(t.id for t in ids_in(cell(row, related)) if t.kind is IdKind.USE_CASE)
-        digest = row_digest(row.cells)
-        parent = ucs[0] if ucs and kind is not IdKind.FR_RULE else ctx.spec_id
+        text = cells[desc] if desc < n else ""
+        uc_cell = cells[related] if related < n else ""
+        ucs = tuple(t[1] for t in scan_raw(uc_cell) if t[2] is use_case) if "-" in uc_cell else ()
+        digest = row_digest(cells)
+        parent = ucs[0] if ucs and kind is not fr_rule else ctx.spec_id
         out.define(ctx, item_id, kind, text, row.line, row.line, digest, parent)
-        prio = plain(cell(row, priority)) or None
-        out.requirements.append(new_requirement_row(item_id, kind, text, ucs, prio, ctx.loc(row.line), digest))
+        prio = (plain(cells[priority]) if priority < n else "") or None
+        out.requirements.append(new_requirement_row(item_id, kind, text, ucs, prio, loc(row.line), digest))
 
 
 def _dependencies(ctx: SpecContext, table: MdTable, out: Collected) -> None:
@@ -183,12 +204,18 @@ def _dependencies(ctx: SpecContext, table: MdTable, out: Collected) -> None:
         column(header, "usage", "how", "impact", "利用", "影響", skip=1)
     if usage_col is None:
         usage_col = column(header, "description", skip=1)
+    name_at, usage_at = _at(name_col, 1), _at(usage_col, 2)
+    kinds, loc, append = _DEPENDENCY_KINDS, ctx.loc, out.dependencies.append
     for row in table.rows:
-        for token in ids_in(cell(row, 0)):
-            if token.kind in _DEPENDENCY_KINDS:
-                out.dependencies.append(new_dependency_row(
-                    token.id, token.kind, cell(row, name_col if name_col is not None else 1),
-                    cell(row, usage_col if usage_col is not None else 2), ctx.loc(row.line)))
+        cells = row.cells
+        n = len(cells)
+        first = cells[0] if n else ""
+        if "-" not in first:
+            continue
+        for _start, item_id, kind in scan_raw(first):
+            if kind in kinds:
+                append(new_dependency_row(item_id, kind, cells[name_at] if name_at < n else "",
+                                          cells[usage_at] if usage_at < n else "", loc(row.line)))
 
 
 def _is_feature_table(header: tuple[str, ...]) -> bool:
@@ -196,14 +223,16 @@ def _is_feature_table(header: tuple[str, ...]) -> bool:
 
 
 def _coverage(ctx: SpecContext, table: MdTable, out: Collected) -> None:
-    type_col = column(table.header, "type", "種別", skip=1)
-    desc_col = column(table.header, "description", "説明", "内容", skip=1)
+    type_at = _at(column(table.header, "type", "種別", skip=1), 1)
+    desc_at = _at(column(table.header, "description", "説明", "内容", skip=1), 2)
     for row in table.rows:
-        if not any(row.cells):
+        cells = row.cells
+        if not any(cells):
             continue
+        n = len(cells)
         out.coverage.append(new_coverage_row(
-            plain(cell(row, 0)), cell(row, type_col if type_col is not None else 1),
-            cell(row, desc_col if desc_col is not None else 2), ctx.loc(row.line)))
+            plain(cells[0]), cells[type_at] if type_at < n else "", cells[desc_at] if desc_at < n else "",
+            ctx.loc(row.line)))
 
 
 def _feature_index(ctx: SpecContext, table: MdTable, out: Collected) -> None:

@@ -67,6 +67,8 @@ def check_options(options: dict[str, Any]) -> None:
         raise UserError(f"error: --pytest-args: {exc}") from None
     if options.get("since"):
         _check_revision(str(options["since"]))
+    if options.get("junit") and project_settings().tests.command:
+        raise UserError("error: --junit needs the pytest runner; tests.command is set in specmesh.yaml")
 
 
 def _check_revision(ref: str) -> None:

@@ -211,6 +211,14 @@ def test_a_change_no_test_can_reach_selects_nothing(project: Path) -> None:
     assert "tests/test_core.py" in selected(project)  # the function's text changed: rerun
 
 
+def test_a_speculatively_started_pytest_is_stopped_unseen_when_nothing_is_affected(project: Path) -> None:
+    edit(project, "src/app/other.py", "return 4", "return 5")  # a file changed, but no test reaches extra()
+    done = doit(project)
+    assert done.returncode == 0, done.stderr
+    assert "no test affected" in done.stderr
+    assert "test session starts" not in done.stdout + done.stderr
+
+
 def test_conftest_changes_select_the_tests_below_them(project: Path) -> None:
     edit(project, "tests/sub/conftest.py", "", "# fixtures\n")
     assert selected(project) == ["tests/sub/test_sub.py"]

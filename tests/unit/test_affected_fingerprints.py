@@ -159,9 +159,8 @@ def test_facts_cache_skips_unchanged_files_and_sees_same_size_edits(tmp_path: Pa
     assert first.facts("m.py") is not None
     first.save()
     parsed: list[str] = []
-    real = facts_module.scan_imports
-    monkeypatch.setattr(facts_module, "scan_imports",
-                        lambda text, tree=None: parsed.append(text) or real(text, tree))
+    real = facts_module.summarize
+    monkeypatch.setattr(facts_module, "summarize", lambda tree, text: parsed.append(text) or real(tree, text))
     again = FactsCache(root, cache_file).facts("m.py")
     assert again is not None and [r.module for r in again.imports] == ["a"]
     assert parsed == []

@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from specmesh_tasks.affected.run import (
-    _exit_code,
-    _rebase,
-    dump_state,
-    load_state,
-    selection_dirs,
-    selection_payload,
-)
+from specmesh_tasks.affected.child import selection_dirs, selection_payload
+from specmesh_tasks.affected.run import _exit_code, _rebase, dump_state, load_state
 from specmesh_tasks.affected.select import FileRecord, State
 from specmesh_tasks.errors import UserError
 

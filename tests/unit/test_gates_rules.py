@@ -228,3 +228,9 @@ def test_id_patterns_from_the_configuration_replace_the_format(gate: Gate) -> No
     assert "SM220" in codes(gate(odd))
     assert "SM220" not in codes(gate(config))
     assert "SM220" in codes(gate(with_files({NEW_FEATURE: _new_feature("S-FINE_X-001")}, config)))
+
+
+def test_feature_index_path_outside_by_absolute_path(gate: Gate) -> None:
+    row_path = "`.specify/specs/features/sloan001-book-lending/`"
+    found = gate(edit(DOMAIN, row_path, "/home/me/other-repo/spec.md"))
+    assert [f.code for f in found if f.code.startswith("SM23")] == ["SM231"]

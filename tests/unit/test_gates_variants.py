@@ -231,7 +231,8 @@ def test_a_huge_file_fails_its_item_and_the_rest_is_still_checked(tmp_path: Path
     "Spec Type: Feature\nSpec ID: S-NOH-001\nStatus: Approved\n",
     "# Feature Spec: T\n\n| a |\n|" + "---|" * 500 + "\n|" + " x |" * 500 + "\n",
     "# Feature Spec: T\n\n" + "".join(f"- {'  ' * k}item UC-X-{k:03d}\n" for k in range(200)),
-    "# Feature Spec: T\n\nSpec Type: Feature\nSpec ID: S-T-001\nStatus: Superseded\n\nSuperseded by: S-T-001\n",
+    "# Feature Spec: T\n\nSpec Type: Feature\nSpec ID: S-T-001\nStatus: Superseded\n\n"
+    "Superseded by: S-T-001\n",
     "# Domain Spec: D\n\nSpec Type: Domain\nSpec ID: S-DOMAIN-001\nStatus: Draft\n\n## 8. Feature Index\n\n"
     "| Feature ID | Title | Path | Status |\n|---|---|---|---|\n| S-T-001 | t | /etc/passwd | Draft |\n"
     "| S-U-001 | u | | |\n| S-V-001 |\n",
