@@ -9,4 +9,4 @@ from pathlib import Path
 
 os.environ.setdefault("SPECMESH_ROOT", str(Path(__file__).parent / "examples" / "library"))
 
-from specmesh_tasks.dodo import *  # noqa: E402,F403
+from specmesh_tasks.dodo import *  # noqa: F403

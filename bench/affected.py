@@ -283,11 +283,13 @@ def selected_by_specmesh(root: Path) -> list[str]:
     """The pytest arguments `specmesh test` would run now (selection only, nothing recorded)."""
     sys.path.insert(0, str(REPO))
     from specmesh_tasks.affected.facts import FactsCache
-    from specmesh_tasks.affected.run import TestOptions, prepare
+    from specmesh_tasks.affected.run import FILES_CACHE_NAME, TestOptions, prepare
     from specmesh_tasks.config import load_settings
+    from specmesh_tasks.state import cache_dir
 
-    prepared = prepare(root, load_settings(root), TestOptions(), FactsCache(root, None))
-    return prepared.arguments
+    # The caches on disk, as `specmesh test` would use them (read, not written).
+    facts = FactsCache(root, cache_dir(root) / FILES_CACHE_NAME)
+    return prepare(root, load_settings(root), TestOptions(), facts).arguments
 
 
 def covered(node: str, arguments: list[str]) -> bool:

@@ -59,7 +59,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["SPECMESH_ROOT"] = os.path.abspath(root)
         from doit.cmd_base import ModuleTaskLoader
         from doit.doit_cmd import DoitMain
-
         from doit.exceptions import InvalidDodoFile
 
         try:

@@ -7,6 +7,7 @@ frozen dataclasses, so a run where the file did not change imports neither yaml 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,10 +104,8 @@ def _write_cache(root: Path, stamp: list[int], settings: dict[str, Any]) -> None
     from specmesh_tasks.fsutil import write_if_changed
 
     payload = {"version": SETTINGS_CACHE_VERSION, "stamp": stamp, "settings": settings}
-    try:
+    with contextlib.suppress(OSError):  # a read-only tree still works; it just validates every time
         write_if_changed(_cache_file(root), json.dumps(payload, sort_keys=True))
-    except OSError:
-        pass  # a read-only tree still works; it just validates every time
 
 
 def _build(data: dict[str, Any], source: str | None) -> Settings:

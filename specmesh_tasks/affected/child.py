@@ -42,9 +42,17 @@ class PytestChild:
 
     def run(self, arguments: Sequence[str]) -> tuple[int, dict[str, Any]]:
         """Hand the selection over, wait; the exit code and the recorded results."""
+        self.send(arguments)
+        return self.wait()
+
+    def send(self, arguments: Sequence[str]) -> None:
+        """Hand the selection over: the child starts collecting."""
         staged = self.select_file.with_suffix(".tmp")
         staged.write_text(json.dumps(selection_payload(self.root, arguments)), encoding="utf-8")
         os.replace(staged, self.select_file)  # the child polls for the name: it must appear whole
+
+    def wait(self) -> tuple[int, dict[str, Any]]:
+        """Wait for the child; its exit code and the recorded results."""
         try:
             code = self.process.wait()
         except KeyboardInterrupt:

@@ -249,6 +249,7 @@ def collect_test_files(
     needs_deps: Callable[[str, str], bool] | None = None,
     *,
     file_level: bool = False,
+    graph: SymbolGraph | None = None,
 ) -> list[TestFile]:
     """A TestFile for each test path (a missing file is skipped).
 
@@ -257,7 +258,8 @@ def collect_test_files(
     record) is listed only where `needs_deps(path, fingerprint)` says so, as it costs a walk.
     Without one (a non-Python runner) the file itself is the only file dependency.
     """
-    graph = SymbolGraph(facts, resolver, file_level=file_level) if resolver is not None else None
+    if graph is None and resolver is not None:
+        graph = SymbolGraph(facts, resolver, file_level=file_level)
     result = []
     for rel in sorted(test_paths):
         own = facts.facts(rel, test=True)

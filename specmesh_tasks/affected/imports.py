@@ -158,8 +158,27 @@ class Resolver:
         self.sources = [_clean(s) for s in sources]
         self._file_cache: dict[str, bool] = {}
         self._dir_cache: dict[str, bool] = {}
-        self._is_file = is_file or self._fs_is_file
-        self._is_dir = is_dir or self._fs_is_dir
+        self._file_probe = is_file or self._fs_is_file
+        self._dir_probe = is_dir or self._fs_is_dir
+        # Called with ("f" or "d", path, answer) on every probe: lets a cache of resolutions
+        # know which file-system facts it relied on.
+        self.observer: Callable[[str, str, bool], None] | None = None
+
+    def _is_file(self, rel: str) -> bool:
+        answer = self._file_probe(rel)
+        if self.observer is not None:
+            self.observer("f", rel, answer)
+        return answer
+
+    def _is_dir(self, rel: str) -> bool:
+        answer = self._dir_probe(rel)
+        if self.observer is not None:
+            self.observer("d", rel, answer)
+        return answer
+
+    def probe(self, kind: str, rel: str) -> bool:
+        """The file system's answer now (`kind` "f": is a file, "d": is a directory)."""
+        return self._file_probe(rel) if kind == "f" else self._dir_probe(rel)
 
     def _fs_is_file(self, rel: str) -> bool:
         hit = self._file_cache.get(rel)

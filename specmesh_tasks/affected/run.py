@@ -39,6 +39,7 @@ from specmesh_tasks.affected.select import (
     record_outcomes,
     select_tests,
 )
+from specmesh_tasks.affected.symbols import SymbolGraph
 from specmesh_tasks.errors import UserError
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ STATE_SCHEMA = 1
 STATE_NAME = "affected-state.json"
 FILES_CACHE_NAME = "affected-files.json"
 REQUIREMENTS_CACHE_NAME = "affected-requirements.json"
+EDGES_CACHE_NAME = "affected-edges.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class Prepared:
     selection: Selection
     arguments: list[str]
     sharded: bool
+    graph: SymbolGraph | None = None
 
 
 def run_affected(root: Path, settings: Settings, options: TestOptions,
@@ -92,6 +95,10 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     child = None
     if not settings.tests.command and _likely_to_run(options, facts, test_paths, state):
         child = PytestChild(root, selection_dirs(test_paths), extra, options.junit)
+    if child is not None and _everything_runs(options, state):
+        # Nothing recorded yet (or --all): every test runs, so the fingerprints needed to record
+        # the outcomes are computed while pytest runs, on the other core.
+        child.send(sorted(test_paths))
     try:
         prepared = prepare(root, settings, options, facts, test_paths=test_paths, state=state)
     except BaseException:
@@ -104,31 +111,59 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     if not prepared.arguments:
         if child is not None:
             child.abort()
-        facts.save()
+        _save_caches(cache, facts, prepared)
         print(_nothing_message(prepared), file=err)
         return 0
     results: dict[str, Any] = {}
     if settings.tests.command:
         code, outcomes, complete = _run_command(root, settings.tests.command, prepared.arguments)
     else:
-        child = child or PytestChild(root, selection_dirs(prepared.arguments), extra, options.junit)
-        code, results = child.run(prepared.arguments)
+        if child is not None and _everything_runs(options, state):
+            code, results = child.wait()
+        else:
+            child = child or PytestChild(root, selection_dirs(prepared.arguments), extra, options.junit)
+            code, results = child.run(prepared.arguments)
         outcomes, complete = _outcomes(root, results), bool(results.get("complete"))
-    facts.save()
+    _save_caches(cache, facts, prepared)
     _save_state(cache, prepared, outcomes, complete and not prepared.sharded)
     if options.store_durations and results:
         _store_durations(root, results)
     return _exit_code(code)
 
 
+def _save_caches(cache: Path, facts: FactsCache, prepared: Prepared) -> None:
+    """The file facts and the resolved edges, for the next run (written only when changed)."""
+    facts.save()
+    if prepared.graph is not None:
+        from specmesh_tasks.fsutil import write_if_changed
+
+        write_if_changed(cache / EDGES_CACHE_NAME, json.dumps(prepared.graph.dump(), separators=(",", ":")))
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _likely_to_run(options: TestOptions, facts: FactsCache, test_paths: Sequence[str], state: State) -> bool:
     """A cheap guess (stats only) that some test will be selected, to start pytest early.
     Only speed depends on it: a wrong guess costs a killed child or a later start."""
+    if not test_paths:
+        return False
     if options.run_all or options.since or not state.files:
         return True
     if set(test_paths) != set(state.files) or any(r.failed for r in state.files.values()):
         return True
     return facts.any_stale()
+
+
+def _everything_runs(options: TestOptions, state: State) -> bool:
+    """Every test file runs whole, whatever the fingerprints say (so pytest need not wait)."""
+    plain = not (options.shard or options.since or options.explain)
+    return plain and (options.run_all or not state.files)
 
 
 def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCache, *,
@@ -152,7 +187,11 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
 
     # `tests.granularity: file` (when the config has it) selects by whole imported files.
     file_level = getattr(settings.tests, "granularity", "definition") == "file"
-    files = collect_test_files(test_paths, facts, resolver, requirements, needs_deps, file_level=file_level)
+    graph = None
+    if resolver is not None:
+        saved = _read_json(cache_path(root).parent / EDGES_CACHE_NAME) if facts.cache_file else None
+        graph = SymbolGraph(facts, resolver, file_level=file_level, saved=saved)
+    files = collect_test_files(test_paths, facts, resolver, requirements, needs_deps, graph=graph)
     selection = select_tests(files, state, run_all=options.run_all, since=since)
     if not python:
         selection = whole_files(selection)
@@ -163,7 +202,7 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
 
         index, count = parse_shard(options.shard)
         arguments = shard_selection(selection, files, index, count, load_durations(root))
-    return Prepared(files, selection, arguments, sharded)
+    return Prepared(files, selection, arguments, sharded, graph)
 
 
 def whole_files(selection: Selection) -> Selection:

@@ -185,14 +185,18 @@ def record_outcomes(
     by_path = {f.path: f for f in files}
     records = dict(state.files)
     digests = dict(state.digests)
+    grouped: dict[str, dict[str, str]] = {}
+    for node, outcome in outcomes.items():
+        grouped.setdefault(node.partition("::")[0], {})[node] = outcome
     for path, pick in picks.items():
         test_file = by_path.get(path)
         if test_file is None:
             continue
-        failed = _failed_nodes(path, outcomes)
+        mine = grouped.get(path, {})
+        failed = _nodes_with(mine, ("failed", "error"))
         old = records.get(path, FileRecord())
         if not complete:
-            still = tuple(sorted(set(old.failed) - _passed_nodes(path, outcomes) | failed))
+            still = tuple(sorted(set(old.failed) - _nodes_with(mine, ("passed",)) | failed))
             records[path] = FileRecord(old.fingerprint, old.requirements, still)
             continue
         records[path] = _after_run(old, test_file, pick, failed)
@@ -213,16 +217,8 @@ def _after_run(old: FileRecord, test_file: TestFile, pick: Pick, failed: set[str
     return FileRecord(old.fingerprint, requirements, tuple(sorted(still | failed)))
 
 
-def _failed_nodes(path: str, outcomes: Mapping[str, str]) -> set[str]:
-    return {_strip_params(n) for n, o in outcomes.items() if _in_file(n, path) and o in ("failed", "error")}
-
-
-def _passed_nodes(path: str, outcomes: Mapping[str, str]) -> set[str]:
-    return {_strip_params(n) for n, o in outcomes.items() if _in_file(n, path) and o == "passed"}
-
-
-def _in_file(node: str, path: str) -> bool:
-    return node == path or node.startswith(path + "::")
+def _nodes_with(outcomes: Mapping[str, str], wanted: tuple[str, ...]) -> set[str]:
+    return {_strip_params(n) for n, o in outcomes.items() if o in wanted}
 
 
 def _strip_params(node: str) -> str:

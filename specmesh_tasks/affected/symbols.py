@@ -201,23 +201,73 @@ def references(text: str) -> set[str]:
 
 # --- the graph ---------------------------------------------------------------------------------
 
+EDGES_SCHEMA = 1
+
+
+class _Trace:
+    """What computing some edges read: file digests and file-system probes (and the edges)."""
+
+    __slots__ = ("edges", "files", "probes")
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+        self.probes: dict[str, bool] = {}
+        self.edges: dict[str, list[list[str]]] = {}  # as stored: name -> [[path, name], ...]
+
+    def merge(self, other: _Trace) -> None:
+        self.files.update(other.files)
+        self.probes.update(other.probes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"f": dict(sorted(self.files.items())), "p": dict(sorted(self.probes.items())),
+                "e": dict(sorted(self.edges.items()))}
+
+    @classmethod
+    def load(cls, entry: dict[str, Any]) -> _Trace:
+        trace = cls()
+        trace.files = dict(entry["f"])
+        trace.probes = dict(entry["p"])
+        trace.edges = dict(entry["e"])
+        return trace
+
 
 class SymbolGraph:
     """Nodes, edges and digests over the files `facts` knows, resolved with `resolver`."""
 
-    def __init__(self, facts: FactsCache, resolver: Resolver, *, file_level: bool = False) -> None:
+    def __init__(self, facts: FactsCache, resolver: Resolver, *, file_level: bool = False,
+                 saved: dict[str, Any] | None = None) -> None:
         self.facts = facts
         self.resolver = resolver
         self.file_level = file_level  # every file one node: the import graph of whole files
         self._edges: dict[Node, tuple[Node, ...]] = {}
-        self._resolved: dict[tuple[str, str], frozenset[Node]] = {}
+        self._resolved: dict[tuple[str, str], tuple[frozenset[Node], _Trace]] = {}
         self._deep: dict[Node, str] = {}
+        self._summaries: dict[str, dict[str, Any] | None] = {}
+        # Edges kept between runs, per file, with what their resolution relied on (see `dump`).
+        saved = saved or {}
+        ok = saved.get("schema") == EDGES_SCHEMA and saved.get("file_level") == file_level
+        self._saved: dict[str, Any] = saved.get("files", {}) if ok else {}
+        self._valid: dict[str, bool] = {}
+        self._records: dict[str, _Trace] = {}
+        self._trace: _Trace | None = None
+        resolver.observer = self._observe
+
+    def _observe(self, kind: str, rel: str, answer: bool) -> None:
+        if self._trace is not None:
+            self._trace.probes[f"{kind}:{rel}"] = answer
 
     # summaries -----------------------------------------------------------------------------
 
     def summary(self, path: str) -> dict[str, Any] | None:
-        found = self.facts.facts(path)
-        return found.summary if found is not None and not self.file_level else None
+        if self._trace is not None:
+            found = self.facts.facts(path)
+            self._trace.files[path] = found.digest if found is not None else ""
+        if path not in self._summaries:
+            found = self.facts.facts(path)
+            raw = found.summary if found is not None and not self.file_level else None
+            # Lists in the cache file; a set for the lookups.
+            self._summaries[path] = None if raw is None else {**raw, "a": frozenset(raw["a"])}
+        return self._summaries[path]
 
     def own_digest(self, node: Node) -> str:
         path, name = node
@@ -236,8 +286,43 @@ class SymbolGraph:
     def edges(self, node: Node) -> tuple[Node, ...]:
         hit = self._edges.get(node)
         if hit is None:
-            hit = self._edges[node] = tuple(sorted(self._compute_edges(node)))
+            hit = self._saved_edges(node)
+            if hit is None:
+                self._trace = trace = _Trace()
+                try:
+                    hit = tuple(sorted(self._compute_edges(node)))
+                finally:
+                    self._trace = None
+                self._records.setdefault(node[0], _Trace()).merge(trace)
+                self._records[node[0]].edges[node[1]] = [list(n) for n in hit]
+            self._edges[node] = hit
         return hit
+
+    def _saved_edges(self, node: Node) -> tuple[Node, ...] | None:
+        """Edges from the last run, when nothing their resolution read has changed."""
+        path, name = node
+        entry = self._saved.get(path)
+        if entry is None or name not in entry["e"]:
+            return None
+        if path not in self._valid:
+            self._valid[path] = self._still_valid(entry)
+            if self._valid[path]:
+                self._records[path] = _Trace.load(entry)
+        if not self._valid[path]:
+            return None
+        return tuple((p, n) for p, n in entry["e"][name])
+
+    def _still_valid(self, entry: dict[str, Any]) -> bool:
+        for path, digest in entry["f"].items():
+            found = self.facts.facts(path)
+            if (found.digest if found is not None else "") != digest:
+                return False
+        return all(self.resolver.probe(key[0], key[2:]) == answer for key, answer in entry["p"].items())
+
+    def dump(self) -> dict[str, Any]:
+        """The edges computed or confirmed this run, for the next one."""
+        files = {path: trace.to_json() for path, trace in sorted(self._records.items())}
+        return {"schema": EDGES_SCHEMA, "file_level": self.file_level, "files": files}
 
     def _compute_edges(self, node: Node) -> set[Node]:
         path, name = node
@@ -312,8 +397,15 @@ class SymbolGraph:
         key = (path, chain)
         hit = self._resolved.get(key)
         if hit is None:
-            hit = self._resolved[key] = frozenset(self._resolve(path, chain.split("."), depth, local=True))
-        return hit
+            outer, self._trace = self._trace, _Trace()
+            try:
+                nodes = frozenset(self._resolve(path, chain.split("."), depth, local=True))
+            finally:
+                inner, self._trace = self._trace, outer
+            hit = self._resolved[key] = (nodes, inner)
+        if self._trace is not None:
+            self._trace.merge(hit[1])
+        return hit[0]
 
     def _resolve(self, path: str, parts: list[str], depth: int, local: bool) -> set[Node]:
         summary = self.summary(path)

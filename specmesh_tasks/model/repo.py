@@ -56,7 +56,8 @@ def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = Tru
     matrix_path = find_matrix(root)
     matrix = _load_matrix(root, matrix_path) if matrix_path is not None else None
     tags = _load_test_tags(root, settings, problems) if test_tags else ()
-    store.save()
+    with gc_paused():  # pickling allocates two tuples per model object: no full collections meanwhile
+        store.save()
     return Repo(
         root=root.as_posix(), specs=tuple(specs), matrix=matrix, test_tags=tags,
         problems=tuple(problems), definitions=index_definitions(specs),

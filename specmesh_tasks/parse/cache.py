@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import hashlib
 import io
+import operator
 import os
 import pickle
 import sys
@@ -58,8 +59,20 @@ class _ModelUnpickler(pickle.Unpickler):
         if module in _ALLOWED_MODULES:
             found = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
             if isinstance(found, type):
-                return found
+                return _constructor(found) if dataclasses.is_dataclass(found) else found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the parse cache")
+
+
+@functools.cache
+def _constructor(cls: type) -> Callable[..., Any]:
+    """What loading calls to rebuild a model object (pickled as `Class(*fields)`, see `_dumps`):
+    the class's fast stand-in, which returns an ordinary instance of it, when it has one."""
+    from specmesh_tasks.model.spec import fast_constructor
+
+    try:
+        return fast_constructor(cls)
+    except TypeError:  # a field with a default factory (Repo): the class itself
+        return cls
 
 
 def cache_key() -> str:
@@ -178,10 +191,10 @@ def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
 
 
 def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    def reduce(obj: Any) -> tuple[Any, ...]:
-        return (cls, tuple(getattr(obj, name) for name in names))
-
-    return reduce
+    get = operator.attrgetter(*names)  # reads every field into a tuple in one C call
+    if len(names) == 1:
+        return lambda obj: (cls, (get(obj),))
+    return lambda obj: (cls, get(obj))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from specmesh_tasks.model.ids import IdKind
@@ -18,9 +19,23 @@ from specmesh_tasks.model.spec import (
     SpecKind,
     UseCase,
 )
-from specmesh_tasks.parse.records import new_definition, new_location
 from specmesh_tasks.parse.markdown import MarkdownDoc
+from specmesh_tasks.parse.records import new_definition, new_location
 from specmesh_tasks.parse.sections import SectionIndex, text_digest
+
+
+class _Locations(dict[int, Location]):
+    """One shared Location per line of a file, made on first use (many IDs sit on one line)."""
+
+    __slots__ = ("rel",)
+
+    def __init__(self, rel: str) -> None:
+        super().__init__()
+        self.rel = rel
+
+    def __missing__(self, line: int) -> Location:
+        found = self[line] = new_location(self.rel, line)
+        return found
 
 
 @dataclass(slots=True)
@@ -32,14 +47,12 @@ class SpecContext:
     spec_id: str | None  # the spec's own ID when it is a real ID (parent of its items)
     doc: MarkdownDoc
     index: SectionIndex
-    _locations: dict[int, Location] = field(default_factory=dict)
+    # `loc(line)`: the shared Location of a line. A dict lookup rather than a method, because it
+    # runs for every ID and row found: a hit costs no Python call at all.
+    loc: Callable[[int], Location] = field(init=False)
 
-    def loc(self, line: int) -> Location:
-        """A shared Location per line (many IDs sit on the same line)."""
-        found = self._locations.get(line)
-        if found is None:
-            found = self._locations[line] = new_location(self.rel, line)
-        return found
+    def __post_init__(self) -> None:
+        self.loc = _Locations(self.rel).__getitem__
 
 
 @dataclass(slots=True)

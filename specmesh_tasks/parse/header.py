@@ -16,15 +16,15 @@ from pathlib import PurePosixPath
 from specmesh_tasks.discover import kind_from_type
 from specmesh_tasks.model.ids import PLACEHOLDER_ID, IdKind, kind_of
 from specmesh_tasks.model.spec import HeaderField, SpecKind
-from specmesh_tasks.parse.records import new_header_field
 from specmesh_tasks.parse.markdown import MarkdownDoc
+from specmesh_tasks.parse.records import new_header_field
 
 _TITLE = re.compile(
     r"(?:(?:Feature|Domain|Screen|Vision|Fix|Bug Fix|Test Scenarios?|Overview)\s+Spec(?:ification)?"
     r"|Test Scenarios?)\s*[:：]\s*(.*)$",
     re.IGNORECASE,
 )
-_FIELD = re.compile(r"\s*(?:[-*+]\s+)?([^\W\d][\w ()/.&-]{0,40}?)\s*[:：]\s*(.*?)\s*$")
+_FIELD = re.compile(r"\s*(?:[-*+]\s+)?([^\W\d][\w ()/.&-]{0,40}?)\s*[:：]\s*(.*)")  # value: strip it
 # Template fill-ins: `[OWNER]`, `[BUG TITLE]`, `[Draft | In Review | …]`, `[#123]`, `{date}`, `#XX`.
 # A real bracketed value (`[#12]`) or issue number (`#123`) is not one.
 _UNFILLED = re.compile(
@@ -91,10 +91,17 @@ def read_fields(doc: MarkdownDoc, h1_line: int) -> tuple[HeaderField, ...]:
 
 def unfilled_fields(fields: tuple[HeaderField, ...], title: str, h1_line: int) -> tuple[HeaderField, ...]:
     """Header values (and the title) still holding template text: `[OWNER]`, `#XX`, `{date}`."""
-    out = [f for f in fields if f.value and (_UNFILLED.search(f.value) or PLACEHOLDER_ID.search(f.value))]
+    out = [f for f in fields if f.value and _unfilled(f.value)]
     if h1_line and title and _UNFILLED.search(title):
         out.insert(0, HeaderField("Title", title, h1_line))
     return tuple(out)
+
+
+def _unfilled(value: str) -> bool:
+    """`_UNFILLED` or `PLACEHOLDER_ID` found in `value` (cheap character tests first)."""
+    if (value[:1] in ("[", "#") or "{" in value) and _UNFILLED.search(value):
+        return True
+    return "-" in value and PLACEHOLDER_ID.search(value) is not None
 
 
 def spec_kind(fields: tuple[HeaderField, ...], rel_path: str, h1_text: str) -> SpecKind:

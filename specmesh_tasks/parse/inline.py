@@ -54,11 +54,12 @@ def split_cells(row: str) -> tuple[str, ...]:
     """The stripped cells of a table row (see the module grammar)."""
     s = row.strip()
     if "`" not in s and "\\" not in s:
+        parts = s.split("|")  # then drop the outer pipes' empty pieces (no slicing copies)
         if s[:1] == "|":
-            s = s[1:]
-        if s[-1:] == "|":
-            s = s[:-1]
-        return tuple(map(str.strip, s.split("|")))
+            del parts[0]
+        if s[-1:] == "|" and len(s) > 1:
+            del parts[-1]
+        return tuple(map(str.strip, parts))
     return _split_cells_slow(s)
 
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from specmesh_tasks.model.spec import Problem, TableRow
-from specmesh_tasks.parse.records import new_table_row
 from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.parse.inline import code_span_ranges, in_ranges, split_cells
 from specmesh_tasks.parse.problems import problem
+from specmesh_tasks.parse.records import new_table_row
 
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?(?:[ \t]+|$)(.*)$")
@@ -110,17 +110,20 @@ class _Splitter:
         delimiter, new_row, cells_of = _DELIMITER.match, new_table_row, split_cells
         fence, fence_line = "", 0
         rows: list[TableRow] | None = None  # rows of the table being read
-        table_at, header = 0, ()  # the table being read: its delimiter index and header cells
+        table_at = 0  # the table being read: its delimiter index and header cells
+        header: tuple[str, ...] = ()
         candidate = -2  # index of the last line that could be a table header
+        in_comment = False  # an HTML comment is open (mirrors self.comment_start)
         for i, line in enumerate(doc.lines):
             if fence:
                 code[i] = True
                 if line and line.lstrip(" \t")[:1] == fence[0] and _closes(line, fence):
                     fence = ""
                 continue
-            if has_comments and (self.comment_start or "<!--" in line):
+            if has_comments and (in_comment or "<!--" in line):
                 line = self._comment_line(i, line)
-                if self.comment_start:
+                in_comment = self.comment_start != 0
+                if in_comment:
                     continue
             first = line[:1]
             if first == "|":
@@ -225,7 +228,22 @@ def _strip_comments(doc: MarkdownDoc, i: int, line: str) -> tuple[str, int, list
 
 
 def _heading(line: str, number: int) -> Heading | None:
-    """An ATX heading (string operations first: this runs for every `#` line)."""
+    """An ATX heading: the common shapes by one regex, anything unusual by `_any_heading`."""
+    match = _PLAIN_HEADING.match(line)
+    if match is None:
+        return _any_heading(line, number)
+    hashes, num, title = match.groups()
+    return _new_heading(Heading, (number, len(hashes), num or "", title))
+
+
+# `## 4. Title` / `### UC-A-001: Title` with no leading spaces, no closing `#`s, a title that does
+# not start with a digit unless it is the number: exactly what `_any_heading` would make of it.
+_PLAIN_HEADING = re.compile(r"(#{1,6})[ \t]+(?:(\d+(?:\.\d+)*)\.?[ \t]+|(?=[^\d\s]))([^\s#](?:.*[^\s#])?)\s*$")
+_new_heading = tuple.__new__
+
+
+def _any_heading(line: str, number: int) -> Heading | None:
+    """An ATX heading of any shape (string operations first: this runs for every `#` line)."""
     stripped = line.lstrip(" ")
     if len(line) - len(stripped) > 3:
         return None

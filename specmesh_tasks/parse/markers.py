@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from specmesh_tasks.model.spec import Marker, MarkerKind, SpecKind
-from specmesh_tasks.parse.records import new_marker
 from specmesh_tasks.parse.context import SpecContext
 from specmesh_tasks.parse.inline import code_span_ranges, in_ranges
+from specmesh_tasks.parse.records import new_marker
 
 _MARKER = re.compile(
     r"\[(NEEDS CLARIFICATION|DEFERRED|HUMAN_CHECKPOINT|TODO|USER FEEDBACK|PENDING OVERVIEW CHANGE)"

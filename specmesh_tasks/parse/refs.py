@@ -10,10 +10,9 @@ Template placeholders (`S-{AREA}-001`, `SCR-ID`) are listed apart and never read
 from __future__ import annotations
 
 from specmesh_tasks.model.spec import Reference
-from specmesh_tasks.parse.records import new_reference
 from specmesh_tasks.parse.context import SpecContext
+from specmesh_tasks.parse.records import new_reference
 from specmesh_tasks.parse.scan import find_placeholders, placeholder_kind, scan_raw
-from specmesh_tasks.parse.sections import section_label
 
 
 def find_references(ctx: SpecContext, text: str, claimed: set[tuple[int, str]],
@@ -24,11 +23,11 @@ def find_references(ctx: SpecContext, text: str, claimed: set[tuple[int, str]],
     """
     out: list[Reference] = []
     seen: set[tuple[int, str]] = set()
-    code, owner, loc = ctx.doc.code, ctx.index.owner, ctx.loc
-    labels = [section_label(s) for s in ctx.index.sections]
+    code, owner, labels, loc = ctx.doc.code, ctx.index.owner, ctx.index.labels, ctx.loc
+    count, append = text.count, out.append
     line, pos = 1, 0
     for start, item_id, kind in scan_raw(text):
-        line += text.count("\n", pos, start)
+        line += count("\n", pos, start)
         pos = start
         key = (line, item_id)
         if key in seen or start in placeholder_offsets:
@@ -37,7 +36,7 @@ def find_references(ctx: SpecContext, text: str, claimed: set[tuple[int, str]],
         if key in claimed:
             continue
         k = owner[line - 1]
-        out.append(new_reference(item_id, kind, loc(line), labels[k] if k >= 0 else "",
+        append(new_reference(item_id, kind, loc(line), labels[k] if k >= 0 else "",
                              item_id.endswith("-*"), code[line - 1]))
     return out
 

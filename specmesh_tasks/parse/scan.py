@@ -27,6 +27,7 @@ _BY_PREFIX: dict[str, tuple[IdKind, ...]] = {
 }
 _LOOKAHEAD = 4  # characters after a candidate that can change the verdict (`T-002.5`, `M-Xs`)
 _MEMO: dict[str, tuple[str, IdKind] | None] = {}
+_UNSEEN = ("", IdKind.TASK)  # a sentinel verdict for memo misses
 _MEMO_LIMIT = 100_000
 _PLACEHOLDER_NEEDLES = ("-{", "-[", "-ID", "-NNN", "-XXX")
 
@@ -48,14 +49,16 @@ def scan_ids(text: str) -> Iterator[Token]:
 
 def scan_raw(text: str) -> list[tuple[int, str, IdKind]]:
     """`scan_ids` as plain (offset, id, kind) tuples: the hot path of the reader."""
-    bad, memo, lookahead = _BAD_BEFORE, _MEMO, _LOOKAHEAD
+    bad, get, lookahead = _BAD_BEFORE, _MEMO.get, _LOOKAHEAD
     found = []
     for match in _CANDIDATE.finditer(text):
-        start = match.start()
+        start, end = match.span()
         if start and text[start - 1] in bad:
             continue
-        key = text[start:match.end() + lookahead]
-        verdict = memo[key] if key in memo else _classify(key)
+        key = text[start:end + lookahead]
+        verdict = get(key, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = _classify(key)
         if verdict is not None:
             found.append((start, verdict[0], verdict[1]))
     return found

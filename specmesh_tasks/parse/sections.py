@@ -54,11 +54,16 @@ class StrippedText:
     section again: sections nest, so that would encode most of the file several times.
     """
 
-    __slots__ = ("lines", "data", "_starts")
+    __slots__ = ("_starts", "data", "lines")
 
-    def __init__(self, lines: list[str], final_newline: bool) -> None:
+    def __init__(self, lines: list[str], final_newline: bool, source: tuple[list[str], str] | None = None) -> None:
+        """`source`: the unstripped lines and the text they were split from, reused as it is when
+        no line had trailing whitespace (the common case; saves joining the lines again)."""
         self.lines = lines
-        self.data = ("\n".join(lines) + ("\n" if final_newline else "")).encode("utf-8")
+        if source is not None and source[0] == lines:
+            self.data = source[1].encode("utf-8")
+        else:
+            self.data = ("\n".join(lines) + ("\n" if final_newline else "")).encode("utf-8")
         # _starts[k] + k is the byte offset of 0-based line k (each earlier line adds its LF)
         self._starts = list(accumulate(map(len, self.data.split(b"\n")), initial=0))
 
@@ -80,7 +85,10 @@ def text_digest(text: str) -> str:
 def block_end(lines: list[str], start: int, stop: int) -> int:
     """Last 1-based line of a block from `start` up to (excluding) `stop`, trimmed at the end."""
     end = stop - 1
-    while end > start and (not lines[end - 1].strip() or lines[end - 1].strip() in _RULES):
+    while end > start:
+        text = lines[end - 1].strip()
+        if text and text not in _RULES:
+            break
         end -= 1
     return end
 

@@ -10,7 +10,6 @@ ours: it becomes a Problem at the file and the other steps still run.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import TypeVar
 
 from specmesh_tasks.fsutil import normalized_digest
@@ -24,7 +23,6 @@ from specmesh_tasks.model.spec import (
     SpecKind,
     Table,
 )
-from specmesh_tasks.parse.records import new_spec_doc, new_table
 from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.parse.blocks import extract_blocks
 from specmesh_tasks.parse.context import Collected, SpecContext
@@ -32,6 +30,7 @@ from specmesh_tasks.parse.header import find_h1, read_fields, spec_ids, spec_kin
 from specmesh_tasks.parse.markdown import MarkdownDoc, split_markdown
 from specmesh_tasks.parse.markers import find_markers
 from specmesh_tasks.parse.problems import problem
+from specmesh_tasks.parse.records import new_spec_doc, new_table
 from specmesh_tasks.parse.refs import find_placeholder_refs, find_references
 from specmesh_tasks.parse.sections import SectionIndex, StrippedText, index_sections
 from specmesh_tasks.parse.source import normalize_newlines
@@ -54,7 +53,7 @@ def parse_spec(text: str, rel_path: str) -> SpecDoc:
 def _parse(text: str, rel: str) -> SpecDoc:
     text = normalize_newlines(text.removeprefix("\ufeff"))
     doc = split_markdown(text, rel)
-    stripped = StrippedText(list(map(str.rstrip, doc.lines)), text.endswith("\n"))
+    stripped = StrippedText(list(map(str.rstrip, doc.lines)), text.endswith("\n"), (doc.lines, text))
     index = index_sections(doc, stripped)
     h1_line, h1_text = find_h1(doc)
     title = title_of(h1_text)
@@ -68,8 +67,11 @@ def _parse(text: str, rel: str) -> SpecDoc:
     for item_id, id_kind, line in own_ids:
         out.define(ctx, item_id, id_kind, title, line, line, digest, None)
     _guard(problems, rel, "blocks", lambda: extract_blocks(ctx, out), None)
-    for table in doc.tables:
-        _guard(problems, rel, f"table at line {table.line}", partial(extract_table, ctx, table, out), None)
+    for table in doc.tables:  # one guard per table, without building its step name up front
+        try:
+            extract_table(ctx, table, out)
+        except Exception as exc:
+            problems.append(_reader_error(rel, f"table at line {table.line}", exc))
     visible_text = "\n".join(doc.visible)
     markers: list[Marker] = _guard(problems, rel, "markers", lambda: find_markers(ctx, visible_text), [])
     no_placeholders: tuple[list[Reference], frozenset[int]] = ([], frozenset())
@@ -108,9 +110,12 @@ def _guard(problems: list[Problem], rel: str, step: str, run: Callable[[], _T], 
     try:
         return run()
     except Exception as exc:
-        problems.append(problem(codes.READER_ERROR, rel, 0,
-                                f"internal reader error in {step}: {type(exc).__name__}: {exc}"))
+        problems.append(_reader_error(rel, step, exc))
         return default
+
+
+def _reader_error(rel: str, step: str, exc: Exception) -> Problem:
+    return problem(codes.READER_ERROR, rel, 0, f"internal reader error in {step}: {type(exc).__name__}: {exc}")
 
 
 def _failed_doc(text: str, rel: str, exc: Exception) -> SpecDoc:

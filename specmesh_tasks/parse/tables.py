@@ -18,19 +18,20 @@ from enum import Enum
 
 from specmesh_tasks.model.ids import IdKind
 from specmesh_tasks.model.spec import (
-    CoverageRow,
-    DependencyRow,
-    FeatureIndexRow,
-    RequirementRow,
-    RuleRow,
-    ScreenIndexRow,
     SpecKind,
     TableRow,
 )
-from specmesh_tasks.parse.records import new_coverage_row, new_dependency_row, new_feature_index_row, new_requirement_row, new_rule_row, new_screen_index_row
 from specmesh_tasks.parse.context import Collected, SpecContext, row_digest
 from specmesh_tasks.parse.inline import plain
 from specmesh_tasks.parse.markdown import MdTable
+from specmesh_tasks.parse.records import (
+    new_coverage_row,
+    new_dependency_row,
+    new_feature_index_row,
+    new_requirement_row,
+    new_rule_row,
+    new_screen_index_row,
+)
 from specmesh_tasks.parse.scan import ids_in, leading_id, scan_raw
 
 

@@ -120,3 +120,32 @@ def test_cycles_between_modules_are_fine(tmp_path: Path) -> None:
     first = graph.deep_digest(("b.py", "loop"))
     assert first == SymbolGraph(FactsCache(tmp_path, None), Resolver(str(tmp_path), ["."])).deep_digest(
         ("b.py", "loop"))
+
+
+def graph_with(root: Path, saved: dict[str, object] | None) -> SymbolGraph:
+    return SymbolGraph(FactsCache(root, None), Resolver(str(root), ["."]), saved=saved)
+
+
+def test_edges_kept_between_runs_are_dropped_when_what_they_read_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"t.py": "import helpers\nimport lib\n\n\ndef test_x():\n    helpers.go(lib.f())\n",
+                     "lib.py": "from impl import f as f\n", "impl.py": "def f():\n    return 1\n"})
+    first = graph_with(tmp_path, None)
+    start = ("t.py", "test_x")
+    assert ("impl.py", "f") in first.reachable([start])
+    saved = first.dump()
+    again = graph_with(tmp_path, saved)
+
+    def recompute(node: object) -> None:
+        raise AssertionError(f"{node} was recomputed although nothing changed")
+
+    monkeypatch.setattr(again, "_compute_edges", recompute)
+    assert again.reachable([start]) == first.reachable([start])
+    assert again.dump() == saved
+    # a module appears where there was none: the probe it relied on has changed
+    write(tmp_path, {"helpers.py": "def go(x):\n    return x\n"})
+    assert ("helpers.py", "go") in graph_with(tmp_path, saved).reachable([start])
+    # a re-export now points elsewhere: the file the resolution read has changed
+    write(tmp_path, {"lib.py": "def f():\n    return 2\n"})
+    moved = graph_with(tmp_path, saved).reachable([start])
+    assert ("lib.py", "f") in moved and ("impl.py", "f") not in moved

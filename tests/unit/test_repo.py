@@ -268,6 +268,22 @@ def test_cache_drops_deleted_files(spec_tree: Tree) -> None:
     assert ".specify/specs/features/slead001/spec.md" not in entries and len(entries) == 7
 
 
+def test_cache_file_reads_back_the_model_classes_themselves(
+    spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _standard(spec_tree)
+    first = load_repo(root)
+    monkeypatch.setattr(parse_cache, "_IN_MEMORY", {})  # as a new process: unpickle the file
+    counter = _Counter(monkeypatch)
+    again = load_repo(root)
+    assert counter.paths == [] and again == first
+    for doc in again.specs:
+        items = [doc, *doc.sections, *doc.references, *doc.definitions, *doc.tables,
+                 *(row for table in doc.tables for row in table.rows), *(r.location for r in doc.references)]
+        assert {type(item).__module__ for item in items} == {"specmesh_tasks.model.spec"}
+        assert not [item for item in items if type(item).__name__.startswith("_Fast")]
+
+
 @pytest.mark.parametrize("content", [b"", b"garbage", b"\x80\x04K\x01."])
 def test_corrupt_cache_is_ignored(spec_tree: Tree, content: bytes) -> None:
     root = _standard(spec_tree)
