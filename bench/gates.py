@@ -11,7 +11,9 @@ run, times (median of --repeat):
 - the doit floor: a dodo with N tasks, each one file_dep, one target and a Python copy action,
   `--backend json`, no-op run;
 - `specmesh gates` cold (every cache deleted), no-op (nothing changed) and after one feature spec
-  changed (a different edit each time).
+  changed (a different edit each time): once by an edit within a line (the quick re-run: only that
+  file's one-file rules run again, see `gates/run.py`) and once by a line added at its top (every
+  ID in the file moves, so the cross-file rules run again over the whole tree).
 
 Goals: no-op <= 1.2x the floor; one file changed <= 1.5x the floor; cold <= 4x `import doit`.
 `specmesh gates` is the bundled command (`python -m specmesh_tasks.cli gates`) when the bundled
@@ -267,6 +269,13 @@ def run_bench(work: Path, root: Path, env: dict[str, str], n: int, repeat: int, 
         target.write_text(original.replace("初版", f"初版 (edit {k})"), encoding="utf-8")
 
     one = median_of(repeat, gates, change)
+
+    def move(k: int) -> None:  # k + 1 lines added at the top: every ID in the file moves (again), so
+        # the cross-file rules run over the whole tree
+        added = "".join(f"補足 (move {k}.{j})\n\n" for j in range(k + 1))
+        target.write_text(original.replace("## 1. Purpose", added + "## 1. Purpose", 1), encoding="utf-8")
+
+    moved = median_of(repeat, gates, move)
     share = in_process_share(root, target, original, repeat)
     target.write_text(original, encoding="utf-8")
 
@@ -278,6 +287,7 @@ def run_bench(work: Path, root: Path, env: dict[str, str], n: int, repeat: int, 
         ("gates cold (no cache)", cold, f"{cold / import_doit:.2f}x import doit (goal <= 4x)"),
         ("gates no-op", noop, f"{noop / floor:.2f}x floor (goal <= 1.2x)"),
         ("gates one file changed", one, f"{one / floor:.2f}x floor (goal <= 1.5x)"),
+        ("gates one file changed, lines moved", moved, f"{moved / floor:.2f}x floor (every rule re-run)"),
     ]
     for name, seconds, note in rows:
         print(f"  {name:<40} {seconds * 1000:8.0f} ms  {note}")
@@ -310,7 +320,7 @@ def in_process_share(root: Path, target: Path, original: str, repeat: int) -> li
         with gc_paused():
             evaluate(repo, RuleContext(root, settings))
         rules.append(time.perf_counter() - start)
-    return [("run_gates (whole action)", statistics.median(whole)),
+    return [("run_gates (whole action, same-line edit)", statistics.median(whole)),
             ("  load_repo (the reader, parse cache)", statistics.median(reader)),
             ("  every rule, no per-spec cache", statistics.median(rules))]
 

@@ -6,6 +6,10 @@
 becomes SPECMESH_ROOT. Everything else is doit's: `specmesh list`, `specmesh help plan`,
 `specmesh plan --check`, `specmesh gates --format json > r.json`.
 
+When the command line starts with one of our task names, only the task creators those tasks need
+are declared (`specmesh test` does not declare a thousand plan sub-tasks first), and the run
+holds the project's run lock (`.specify/.cache/lock`) so it never interleaves with a watcher.
+
 Exit codes (doit's):
     0  all good (for gates: no failing item)
     1  findings that fail, a blocked feature, a conflict, a failed test, a busy lock
@@ -18,6 +22,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 from specmesh_tasks.errors import SpecmeshError, UserError
 
@@ -48,6 +53,36 @@ def split_root(argv: Sequence[str]) -> tuple[str | None, list[str]]:
     return root, rest
 
 
+# The creators each of our tasks needs: `tasks:X` depends on `plan:X` (plan.md is its file_dep).
+CREATORS = {
+    "gates": ("task_gates",),
+    "plan": ("task_plan",),
+    "tasks": ("task_plan", "task_tasks"),
+    "test": ("task_test",),
+}
+RUN_COMMANDS = frozenset({"run"})
+
+
+def creators_for(args: Sequence[str]) -> tuple[str, ...] | None:
+    """The task creators a run needs when it starts with our task names; None means all of them."""
+    words = list(args)
+    if words and words[0] in RUN_COMMANDS:
+        words = words[1:]
+    if not words or words[0].split(":", 1)[0] not in CREATORS:
+        return None
+    needed: set[str] = set()
+    for word in words:
+        base = word.split(":", 1)[0]
+        if not word.startswith("-") and base in CREATORS:
+            needed.update(CREATORS[base])
+    return tuple(sorted(needed))
+
+
+def is_run(args: Sequence[str]) -> bool:
+    """True when doit will execute tasks (no command, `run`, or a task name first)."""
+    return not args or args[0] in RUN_COMMANDS or creators_for(args) is not None or args[0].startswith("-")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run doit over the bundled tasks; returns the exit code."""
     _default_sigpipe()
@@ -66,13 +101,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         except InvalidDodoFile as exc:  # e.g. a bad specmesh.yaml, found while loading
             print(f"ERROR: {exc}", file=sys.stderr)
             return 3
-        code = DoitMain(ModuleTaskLoader(dodo), config_filenames=(), extra_config=PLUGINS).run(args)
-        return int(code or 0)  # some doit commands (forget, clean) return None on success
+        needed = creators_for(args)
+        namespace = {name: getattr(dodo, name) for name in (needed or dodo.__all__)}
+        namespace["DOIT_CONFIG"] = dodo.DOIT_CONFIG
+        doit_main = DoitMain(ModuleTaskLoader(namespace), config_filenames=(), extra_config=PLUGINS)
+        if not is_run(args):
+            return int(doit_main.run(args) or 0)  # some commands (forget, clean) return None
+        with _project_lock():
+            return int(doit_main.run(args) or 0)
     except SpecmeshError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+
+
+def _project_lock() -> AbstractContextManager[None]:
+    """The run lock of the project, or nothing when there is no project (doit reports that)."""
+    import contextlib
+
+    from specmesh_tasks.discover import find_root
+    from specmesh_tasks.state import run_lock
+
+    try:
+        root = find_root()
+    except UserError:
+        return contextlib.nullcontext()
+    return run_lock(root)
 
 
 def _default_sigpipe() -> None:

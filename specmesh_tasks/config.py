@@ -32,6 +32,10 @@ class TestsSettings:
     paths: tuple[str, ...] = ()
     sources: tuple[str, ...] = (".",)
     command: str | None = None
+    # "file": a change anywhere in an imported source file reruns its tests (the contract's rule);
+    # "definition": only a change to a function/class the test can reach (module-level code and
+    # anything unparseable still count whole) - fewer reruns, opt-in.
+    granularity: str = "file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,8 @@ def _build(data: dict[str, Any], source: str | None) -> Settings:
             tuple(plan.get("allowed_statuses", defaults.plan.allowed_statuses)), plan.get("template")
         ),
         tests=TestsSettings(
-            tuple(tests.get("paths") or ()), tuple(tests.get("sources") or (".",)), tests.get("command")
+            tuple(tests.get("paths") or ()), tuple(tests.get("sources") or (".",)), tests.get("command"),
+            tests.get("granularity", "file"),
         ),
         specs=SpecsSettings(
             tuple(specs.get("statuses", defaults.specs.statuses)),

@@ -24,6 +24,7 @@ class TestsConfig(_Strict):
     paths: list[str] | None = None
     sources: list[str] = ["."]
     command: str | None = None
+    granularity: Literal["file", "definition"] = "file"
 
 
 class SpecsConfig(_Strict):

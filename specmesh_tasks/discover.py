@@ -1,7 +1,10 @@
 """Find the project root and list its files. No Markdown parsing here.
 
-`scan_specs` reads only the header lines of each spec and caches them by file stat, so declaring
-doit tasks costs a directory walk plus one `stat` per spec when nothing changed.
+`list_tree` lists `.specify/specs/` through a directory memo (`.specify/.cache/listing.json`, kept
+by directory mtime); `scan_specs` also reads the header lines of each spec, cached by file stat
+(`.specify/.cache/headers.json`). So declaring doit tasks costs one `stat` per directory and per
+spec when nothing changed. This module is on the path of every no-op run: it imports no model
+classes and compiles no regex at import.
 """
 
 from __future__ import annotations
@@ -9,17 +12,19 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 from specmesh_tasks.errors import RootNotFoundError, UserError
 from specmesh_tasks.fsutil import rel_posix
-from specmesh_tasks.model.spec import SpecKind
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
+    from specmesh_tasks.model.spec import SpecKind
 
 SPEC_FILE_NAMES = frozenset({"spec.md", "test-scenarios.md"})
 MATRIX_NAME = "cross-reference.json"
@@ -29,9 +34,20 @@ SKIPPED_DIRS = frozenset(
      ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs", "site-packages"}
 )
 DEFAULT_TEST_GLOBS = ("tests/**/test_*.py", "tests/**/*_test.py")
-HEADER_CACHE_VERSION = 1
-_HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ()/_-]*?)\s*:\s*(.*?)\s*$")
-_H1 = re.compile(r"^#\s+(?:(?:Feature|Domain|Screen|Vision|Fix|Test Scenario)\s+Spec(?:ification)?\s*:\s*)?(.*?)\s*$")
+HEADER_CACHE_VERSION = 3
+SPECS_DIR = ".specify/specs"
+# Files a listing of `.specify/specs/` keeps (names compared lower-cased, kept as found).
+LISTED_NAMES = SPEC_FILE_NAMES | {"plan.md", "tasks.md", MATRIX_NAME}
+# A directory or file modified this recently may change again within the same mtime tick: its
+# listing (or header) is used but not trusted by a later run.
+RACY_NS = 100_000_000
+# `SpecKind` values, as plain strings: the enum lives in the model, which the no-op path never
+# imports. `SpecEntry.kind` turns them into the enum on demand.
+FEATURE, FIX, VISION, DOMAIN, SCREEN = "feature", "fix", "vision", "domain", "screen"
+TEST_SCENARIO, UNKNOWN = "test-scenario", "unknown"
+KIND_VALUES = frozenset({FEATURE, FIX, VISION, DOMAIN, SCREEN, TEST_SCENARIO, UNKNOWN})
+OVERVIEW_KINDS = frozenset({VISION, DOMAIN, SCREEN})
+PLANNABLE_KINDS = frozenset({FEATURE, FIX})
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -62,115 +78,219 @@ def walk_files(top: Path, skip_dirs: frozenset[str] = SKIPPED_DIRS, *, skip_venv
             yield Path(dirpath, name)
 
 
-# One walk of `.specify/specs/` gives both the spec files and the matrix candidates. It is reused
-# while no directory's mtime changed (a file added, removed or renamed changes its directory's).
-_listings: dict[str, tuple[list[str], list[str], list[tuple[str, int]]]] = {}
+# ------------------------------------------------------------------ listing `.specify/specs/`
+
+# `memo` maps a root-relative directory to [mtime_ns, subdirectories, listed file names], both
+# sorted. A directory whose mtime did not change (an entry added, removed or renamed changes it)
+# is not read again. Plain strings and os.scandir: this runs on every no-op `doit`.
+Memo = dict[str, list[Any]]
 
 
-def clear_cache() -> None:
-    """Forget the cached directory listings."""
-    _listings.clear()
+class Listing(NamedTuple):
+    """The listed files under `.specify/specs/` (absolute paths, os.walk's top-down order).
 
-
-def _list_specs_dir(specs_dir: str) -> tuple[list[str], list[str]]:
-    """(spec files, matrix files) under `specs_dir`, each sorted by path components.
-
-    os.scandir with plain strings: this runs on every no-op `doit`, where os.walk plus pathlib
-    cost several times more. No virtual environments live here, so there is no venv probe.
+    NamedTuples here: every no-op run imports this module, and a dataclass costs 0.5 ms to create.
     """
-    cached = _listings.get(specs_dir)
-    if cached is not None and _dirs_unchanged(cached[2]):
-        return cached[0], cached[1]
-    specs: list[str] = []
-    matrices: list[str] = []
-    dirs: list[tuple[str, int]] = []
-    stack = [specs_dir]
+
+    files: tuple[str, ...]
+    changed: bool  # the memo was updated
+
+    def named(self, names: frozenset[str]) -> list[str]:
+        """Files whose lower-cased name is one of `names`."""
+        return [f for f in self.files if f[f.rfind("/") + 1:].lower() in names]
+
+
+def list_specs(root: Path | str, memo: Memo, now_ns: int | None = None) -> Listing:
+    """Spec, plan, tasks and matrix files under `<root>/.specify/specs`, through `memo` (updated in
+    place; directories that are gone are dropped from it)."""
+    base = str(root)
+    now = time.time_ns() if now_ns is None else now_ns
+    files: list[str] = []
+    seen: set[str] = set()
+    changed = False
+    stack = [SPECS_DIR]
     while stack:
-        top = stack.pop()
+        rel = stack.pop()
+        full = f"{base}/{rel}"
         try:
-            scanner = os.scandir(top)
-            dirs.append((top, os.stat(top).st_mtime_ns))
+            mtime = os.stat(full).st_mtime_ns
         except OSError:
             continue
-        with scanner:
+        seen.add(rel)
+        entry = memo.get(rel)
+        if entry is None or entry[0] != mtime:
+            entry = [mtime if mtime < now - RACY_NS else -1, *_scan_dir(full)]
+            memo[rel] = entry
+            changed = True
+        files.extend(f"{full}/{name}" for name in entry[2])
+        # Pushed in reverse so the walk pops them in sorted order (depth first, files first).
+        stack.extend(f"{rel}/{d}" for d in reversed(entry[1]))
+    if len(seen) != len(memo):
+        for gone in [k for k in memo if k not in seen]:
+            del memo[gone]
+        changed = True
+    return Listing(tuple(files), changed)
+
+
+def _scan_dir(full: str) -> tuple[list[str], list[str]]:
+    subdirs: list[str] = []
+    names: list[str] = []
+    try:
+        with os.scandir(full) as scanner:
             for item in scanner:
                 if item.is_dir(follow_symlinks=False):
                     if item.name not in SKIPPED_DIRS:
-                        stack.append(item.path)
-                elif item.name.lower() in SPEC_FILE_NAMES:
-                    specs.append(item.path)
-                elif item.name == MATRIX_NAME:
-                    matrices.append(item.path)
-    specs.sort(key=_path_key)
-    matrices.sort(key=_path_key)
-    _listings[specs_dir] = (specs, matrices, dirs)
-    return specs, matrices
-
-
-def _dirs_unchanged(dirs: list[tuple[str, int]]) -> bool:
-    try:
-        return all(os.stat(path).st_mtime_ns == mtime for path, mtime in dirs)
+                        subdirs.append(item.name)
+                elif item.name.lower() in LISTED_NAMES:
+                    names.append(item.name)
     except OSError:
-        return False
+        pass
+    return sorted(subdirs), sorted(names)
 
 
-def _path_key(path: str) -> list[tuple[int, str]]:
-    """os.walk's top-down order: a directory's files before its subdirectories, names sorted."""
-    *folders, name = path.split(os.sep)
-    return [(1, folder) for folder in folders] + [(0, name)]
+# The caches of each root as loaded (`_load`): "listing" (the directory memo, listing.json) and
+# "headers" (one row per spec, headers.json). Checked against the tree on every use.
+_docs: dict[tuple[str, str], dict[str, Any]] = {}
+# In-process memos for `iter_spec_files` / `find_matrix` when no listing cache was loaded.
+_memos: dict[str, Memo] = {}
+LISTING_CACHE_VERSION = 1
+
+
+def clear_cache() -> None:
+    """Forget the listings and header caches held in memory (the files stay)."""
+    _memos.clear()
+    _docs.clear()
+
+
+def _listing(root: Path | str) -> Listing:
+    key = str(root)
+    doc = _docs.get((key, "listing"))
+    memo = doc["data"] if doc is not None else _memos.setdefault(key, {})
+    listing = list_specs(key, memo)
+    if doc is not None and listing.changed:
+        doc["dirty"] = True
+    return listing
+
+
+def list_tree(root: Path | str) -> Listing:
+    """The spec, plan, tasks and matrix files under `.specify/specs/`, through the directory
+    memo kept in `.specify/.cache/listing.json` (one `stat` per directory when nothing changed)."""
+    doc = _load(str(root), "listing", LISTING_CACHE_VERSION)
+    try:
+        listing = list_specs(str(root), doc["data"])
+    except (TypeError, IndexError, ValueError):  # a damaged cache file: list afresh
+        doc["data"].clear()
+        listing = list_specs(str(root), doc["data"])
+    if listing.changed or doc["dirty"]:
+        _save(doc)
+    return listing
 
 
 def iter_spec_files(root: Path) -> list[Path]:
     """Every `spec.md` (any case) and `test-scenarios.md` under `.specify/specs/`, sorted."""
-    specs, _ = _list_specs_dir(os.path.join(root, ".specify", "specs"))
-    return [Path(p) for p in specs]
+    return [Path(p) for p in _listing(root).named(SPEC_FILE_NAMES)]
+
+
+MATRIX_CANDIDATES = (f"{SPECS_DIR}/overview/matrix/{MATRIX_NAME}", f".specify/matrix/{MATRIX_NAME}",
+                     f"{SPECS_DIR}/matrix/{MATRIX_NAME}")
 
 
 def find_matrix(root: Path) -> Path | None:
     """The matrix JSON: the standard location, the legacy ones, else the first one found by name."""
-    spec_root = Path(root) / ".specify"
-    for candidate in (
-        spec_root / "specs" / "overview" / "matrix" / MATRIX_NAME,
-        spec_root / "matrix" / MATRIX_NAME,
-        spec_root / "specs" / "matrix" / MATRIX_NAME,
-    ):
-        if candidate.is_file():
-            return candidate
-    _, matrices = _list_specs_dir(os.path.join(root, ".specify", "specs"))
-    return Path(matrices[0]) if matrices else None
+    found = pick_matrix(root, None)
+    return Path(found) if found is not None else None
+
+
+def pick_matrix(root: Path | str, listing: Listing | None) -> str | None:
+    """`find_matrix` as a string, using `listing` when the caller already has one."""
+    base = str(root)
+    for candidate in MATRIX_CANDIDATES:
+        if os.path.isfile(f"{base}/{candidate}"):
+            return os.path.join(base, candidate)
+    files = (listing or _listing(root)).files
+    return next((f for f in files if f.endswith("/" + MATRIX_NAME)), None)
+
+
+# ------------------------------------------------------------------------------ header scan
+
+@cache
+def _kinds() -> dict[str, SpecKind]:
+    from specmesh_tasks.model.spec import SpecKind
+
+    return {kind.value: kind for kind in SpecKind}
 
 
 @dataclass(frozen=True, slots=True)
 class SpecEntry:
-    """What task declaration needs to know about a spec, from its header lines only."""
+    """What task declaration needs to know about a spec, from its header lines only.
 
-    path: Path
-    rel: str
-    dir: Path
-    kind: SpecKind
+    Plain strings (`file`, `kind_value`): the no-op path builds a thousand of these. `path`,
+    `dir` and `kind` give the Path and SpecKind forms on demand.
+    """
+
+    file: str  # absolute path, `/`-separated below the root
+    rel: str  # root-relative POSIX path
+    kind_value: str  # a SpecKind value
     spec_id: str | None
     status: str | None
     title: str
 
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
+
+    @property
+    def dir(self) -> Path:
+        return Path(self.file).parent
+
+    @property
+    def folder(self) -> str:
+        """The spec's directory as a string."""
+        return self.file[: self.file.rfind("/")]
+
+    @property
+    def name(self) -> str:
+        """The spec's file name."""
+        return self.file[self.file.rfind("/") + 1:]
+
+    @property
+    def kind(self) -> SpecKind:
+        return _kinds()[self.kind_value]
+
 
 _TYPE_WORDS = {
-    "vision": SpecKind.VISION, "domain": SpecKind.DOMAIN, "overview": SpecKind.DOMAIN,
-    "screen": SpecKind.SCREEN, "feature": SpecKind.FEATURE, "fix": SpecKind.FIX,
-    "test": SpecKind.TEST_SCENARIO,
+    "vision": VISION, "domain": DOMAIN, "overview": DOMAIN, "screen": SCREEN, "feature": FEATURE,
+    "fix": FIX, "test": TEST_SCENARIO,
 }
 
 
-def kind_from_type(value: str) -> SpecKind:
-    """`Feature` / `[Feature | Fix]` / `Test Scenario` -> SpecKind."""
+def kind_value_from_type(value: str) -> str:
+    """`Feature` / `[Feature | Fix]` / `Test Scenario` -> a SpecKind value."""
     first = value.strip().strip("[]").split("|")[0].strip().lower()
     for word, kind in _TYPE_WORDS.items():
         if first.startswith(word):
             return kind
-    return SpecKind.UNKNOWN
+    return UNKNOWN
+
+
+def kind_from_type(value: str) -> SpecKind:
+    """`Feature` / `[Feature | Fix]` / `Test Scenario` -> SpecKind."""
+    return _kinds()[kind_value_from_type(value)]
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The header-line and H1 patterns (compiled on first use, not at import)."""
+    return (
+        re.compile(r"^\s*([A-Za-z][A-Za-z ()/_-]*?)\s*:\s*(.*?)\s*$"),
+        re.compile(r"^#\s+(?:(?:Feature|Domain|Screen|Vision|Fix|Test Scenario)\s+Spec(?:ification)?\s*:\s*)?"
+                   r"(.*?)\s*$"),
+    )
 
 
 def read_header(text: str) -> tuple[str, dict[str, str]]:
     """The H1 title and the `Key: value` header lines after it (HTML comments skipped)."""
+    header_line, h1 = _patterns()
     fields: dict[str, str] = {}
     title, in_comment, seen_h1 = "", False, False
     for raw in text.splitlines()[:80]:
@@ -182,12 +302,12 @@ def read_header(text: str) -> tuple[str, dict[str, str]]:
             in_comment = "-->" not in line
             continue
         if line.startswith("# ") and not seen_h1:
-            match = _H1.match(line)
+            match = h1.match(line)
             title, seen_h1 = (match.group(1) if match else line[2:].strip()), True
             continue
         if seen_h1 and (line.startswith("## ") or line.strip() == "---"):
             break
-        match = _HEADER_LINE.match(line)
+        match = header_line.match(line)
         if match and match.group(1).strip().casefold() not in {k.casefold() for k in fields}:
             fields[match.group(1).strip()] = match.group(2)
     return title, fields
@@ -203,79 +323,110 @@ def _field(fields: dict[str, str], *keys: str) -> str | None:
 
 def entry_from_text(path: Path, root: Path, text: str) -> SpecEntry:
     """Build a SpecEntry from a spec's text (header lines only)."""
+    return _entry(str(path), rel_posix(path, root), text)
+
+
+def _entry(file: str, rel: str, text: str) -> SpecEntry:
     title, fields = read_header(text)
     spec_type = _field(fields, "Spec Type")
-    kind = kind_from_type(spec_type) if spec_type else SpecKind.UNKNOWN
-    if kind is SpecKind.UNKNOWN and path.name.lower() == "test-scenarios.md":
-        kind = SpecKind.TEST_SCENARIO
+    kind = kind_value_from_type(spec_type) if spec_type else UNKNOWN
+    if kind == UNKNOWN and rel.rsplit("/", 1)[-1].lower() == "test-scenarios.md":
+        kind = TEST_SCENARIO
     spec_id = _field(fields, "Spec ID", "Spec ID(s)")
-    return SpecEntry(path, rel_posix(path, root), path.parent, kind, spec_id, _field(fields, "Status"), title)
+    return SpecEntry(file, rel, kind, spec_id, _field(fields, "Status"), title)
 
 
-class _HeaderCache:
-    """Header fields by file stat, in memory and in `.specify/.cache/headers.json`."""
+def _load(root: str, name: str, version: int) -> dict[str, Any]:
+    """`.specify/.cache/<name>.json` of `root` as {"file", "data", "dirty"}, loaded once per
+    process (until `clear_cache`); an unreadable or outdated file counts as empty."""
+    doc = _docs.get((root, name))
+    if doc is not None:
+        return doc
+    from specmesh_tasks.state import cache_dir
 
-    def __init__(self, root: Path) -> None:
-        from specmesh_tasks.state import cache_dir
-
-        self.file = cache_dir(root) / "headers.json"
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-            ok = data.get("version") == HEADER_CACHE_VERSION
-            self.rows: dict[str, list[object]] = data["rows"] if ok else {}
-        except (OSError, ValueError, KeyError, AttributeError):
-            self.rows = {}
-        self.dirty = False
-
-    def get(self, rel: str, stamp: list[int]) -> list[object] | None:
-        row = self.rows.get(rel)
-        return row if row is not None and row[:2] == stamp else None
-
-    def put(self, rel: str, stamp: list[int], entry: SpecEntry) -> None:
-        self.rows[rel] = [*stamp, entry.kind.value, entry.spec_id, entry.status, entry.title]
-        self.dirty = True
-
-    def save(self, live: Iterable[str]) -> None:
-        keep = set(live)
-        if set(self.rows) - keep:
-            self.rows = {k: v for k, v in self.rows.items() if k in keep}
-            self.dirty = True
-        if self.dirty:
-            from specmesh_tasks.fsutil import write_if_changed
-
-            payload = {"version": HEADER_CACHE_VERSION, "rows": self.rows}
-            write_if_changed(self.file, json.dumps(payload, sort_keys=True, ensure_ascii=False))
+    file = cache_dir(Path(root)) / f"{name}.json"
+    try:
+        stored = json.loads(file.read_bytes())
+        data = stored["data"] if stored.get("version") == version else {}
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError, KeyError, AttributeError):
+        data = {}
+    doc = {"file": file, "version": version, "data": data, "dirty": False}
+    _docs[(root, name)] = doc
+    return doc
 
 
-def scan_specs(root: Path) -> list[SpecEntry]:
-    """Every spec's header entry, reading only files whose stat changed since the last scan."""
-    root = Path(root)
-    cache = _HeaderCache(root)
+def _save(doc: dict[str, Any]) -> None:
+    from specmesh_tasks.fsutil import write_if_changed
+
+    payload = {"version": doc["version"], "data": doc["data"]}
+    write_if_changed(doc["file"], json.dumps(payload, sort_keys=True, ensure_ascii=False))
+    doc["dirty"] = False
+
+
+class SpecTree(NamedTuple):
+    """One scan of `.specify/specs/`: the spec entries and every listed file."""
+
+    entries: list[SpecEntry]
+    listing: Listing
+
+
+def scan_tree(root: Path, listing: Listing | None = None) -> SpecTree:
+    """Every spec's header entry (reading only files whose stat changed since the last scan,
+    rows kept in `.specify/.cache/headers.json`) and the listing of `.specify/specs/`
+    (`list_tree`, unless the caller took it already in this run)."""
+    base = str(root)
+    if listing is None:
+        listing = list_tree(base)
+    doc = _load(base, "headers", HEADER_CACHE_VERSION)
+    rows: dict[str, list[Any]] = doc["data"]
+    dirty = doc["dirty"]
+    now = time.time_ns()
     entries: list[SpecEntry] = []
-    prefix = len(str(root)) + 1
-    for name in _list_specs_dir(os.path.join(root, ".specify", "specs"))[0]:
-        rel = name[prefix:].replace(os.sep, "/")
+    live: set[str] = set()
+    prefix = len(base) + 1
+    for name in listing.named(SPEC_FILE_NAMES):
+        rel = name[prefix:]
         try:
             st = os.stat(name)
         except OSError:
             continue
-        path = Path(name)
-        stamp = [st.st_mtime_ns, st.st_size]
-        row = cache.get(rel, stamp)
-        if row is not None:
-            kind, spec_id, status, title = row[2:6]
-            entries.append(SpecEntry(path, rel, path.parent, SpecKind(str(kind)),
-                                     spec_id if isinstance(spec_id, str) else None,
-                                     status if isinstance(status, str) else None, str(title)))
+        live.add(rel)
+        row = rows.get(rel)
+        if _row_ok(row) and row[0] == st.st_mtime_ns and row[1] == st.st_size:
+            entries.append(SpecEntry(name, rel, row[2], row[3], row[4], row[5]))
             continue
-        entry = entry_from_text(path, root, _read_head(path))
-        cache.put(rel, stamp, entry)
+        entry = _entry(name, rel, _read_head(name))
+        # A file written within the racy window is read again next time (it may change unseen).
+        mtime = st.st_mtime_ns if st.st_mtime_ns < now - RACY_NS else -1
+        rows[rel] = [mtime, st.st_size, entry.kind_value, entry.spec_id, entry.status, entry.title]
+        dirty = True
         entries.append(entry)
-    cache.save(e.rel for e in entries)
-    return entries
+    if len(live) != len(rows):
+        for gone in [k for k in rows if k not in live]:
+            del rows[gone]
+        dirty = True
+    if dirty:
+        _save(doc)
+    return SpecTree(entries, listing)
 
 
-def _read_head(path: Path, limit: int = 16384) -> str:
+def _row_ok(row: Any) -> TypeGuard[list[Any]]:
+    """A header row as `scan_tree` writes it (the cache file may be damaged)."""
+    if type(row) is not list or len(row) != 6:
+        return False
+    _, _, kind, spec_id, status, title = row
+    return (isinstance(kind, str) and kind in KIND_VALUES and isinstance(title, str)
+            and (spec_id is None or isinstance(spec_id, str)) and (status is None or isinstance(status, str)))
+
+
+def scan_specs(root: Path) -> list[SpecEntry]:
+    """Every spec's header entry, reading only files whose stat changed since the last scan."""
+    return scan_tree(root).entries
+
+
+def _read_head(path: str, limit: int = 16384) -> str:
     """The first bytes of a file as text; undecodable bytes replaced (the gates report them)."""
     try:
         with open(path, "rb") as handle:

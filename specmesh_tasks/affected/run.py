@@ -186,7 +186,7 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
         return bool(since or options.run_all or record is None or record.fingerprint != fingerprint)
 
     # `tests.granularity: file` (when the config has it) selects by whole imported files.
-    file_level = getattr(settings.tests, "granularity", "definition") == "file"
+    file_level = settings.tests.granularity == "file"
     graph = None
     if resolver is not None:
         saved = _read_json(cache_path(root).parent / EDGES_CACHE_NAME) if facts.cache_file else None

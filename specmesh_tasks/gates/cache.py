@@ -9,6 +9,11 @@ Two levels:
   so a run after one edit re-checks only that file (the reader likewise re-parses only it); the
   cross-file rules are recomputed from the indexes.
 
+An edit to a few feature specs that leaves what the cross-file rules read of them unchanged (same
+IDs on the same lines, same headers: a reworded sentence, a fixed typo) does not even need the
+indexes: `run._quick_rerun` re-checks those files alone and keeps every other finding of the
+stored run (the digests kept per spec tell it which parse the last run saw).
+
 Stamps taken within `RACY_NS` of the run are not trusted (an edit in the same clock tick could
 keep mtime and size), as git does for its index. The file is rebuilt, never migrated, when its
 version differs; deleting it only costs one full run.

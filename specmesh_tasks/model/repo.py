@@ -39,11 +39,12 @@ _LOCAL_KINDS = frozenset({IdKind.USE_CASE, IdKind.FR, IdKind.SC, IdKind.FR_RULE}
 
 
 def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = True,
-              test_tags: bool = True) -> Repo:
+              test_tags: bool = True, definitions: bool = True) -> Repo:
     """Read every spec, the matrix and the test files' tags under `root` into a Repo.
 
     `cache=False` neither reads nor writes the parse cache (test workers, read-only trees);
-    `test_tags=False` skips the test files (callers that keep their own tag index).
+    `test_tags=False` skips the test files (callers that keep their own tag index);
+    `definitions=False` leaves `Repo.definitions` empty (the gates build their own index).
     """
     from specmesh_tasks.discover import find_matrix, iter_spec_files
 
@@ -54,13 +55,14 @@ def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = Tru
         specs = [doc for path in iter_spec_files(root)
                  if (doc := _guarded_load(root, path, store, problems)) is not None]
     matrix_path = find_matrix(root)
-    matrix = _load_matrix(root, matrix_path) if matrix_path is not None else None
+    matrix = _load_matrix(root, matrix_path, store) if matrix_path is not None else None
     tags = _load_test_tags(root, settings, problems) if test_tags else ()
     with gc_paused():  # pickling allocates two tuples per model object: no full collections meanwhile
         store.save()
+        by_id = index_definitions(specs) if definitions else {}  # ~20k small tuples at 1000 specs
     return Repo(
         root=root.as_posix(), specs=tuple(specs), matrix=matrix, test_tags=tags,
-        problems=tuple(problems), definitions=index_definitions(specs),
+        problems=tuple(problems), definitions=by_id,
     )
 
 
@@ -87,9 +89,13 @@ def index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, t
         for definition in doc.definitions:
             found.setdefault(definition.id, []).append(definition)
     return {
-        item_id: tuple(sorted(defs, key=lambda d: (d.location.file, d.location.line)))
+        item_id: tuple(defs) if len(defs) == 1 else tuple(sorted(defs, key=_file_line))
         for item_id, defs in sorted(found.items())
     }
+
+
+def _file_line(d: Definition) -> tuple[str, int]:
+    return (d.location.file, d.location.line)
 
 
 def requirement_digests(repo: Repo) -> dict[str, str]:
@@ -155,6 +161,21 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
+def load_one(root: Path, rel: str, store: ParseCache) -> tuple[SpecDoc | None, list[Problem]]:
+    """One spec through the parse cache `store` (re-parsed only when its text changed): what a
+    caller that knows which files changed uses instead of loading the whole tree."""
+    problems: list[Problem] = []
+    root = Path(root).resolve()
+    with gc_paused():
+        doc = _guarded_load(root, root / rel, store, problems)
+    return doc, problems
+
+
+def parse_cache_for(root: Path, *, lazy: bool = False) -> ParseCache:
+    """The tree's parse cache (or an inert one for a read-only tree)."""
+    return ParseCache(_cache_file(Path(root).resolve()), lazy=lazy)
+
+
 def _guarded_load(root: Path, path: Path, store: ParseCache, problems: list[Problem]) -> SpecDoc | None:
     try:
         return _load_spec(root, path, store, problems)
@@ -191,13 +212,25 @@ def _problems_key(found: list[Problem]) -> str:
     return "".join(f":{p.code}@{p.location.line}" for p in found)
 
 
-def _load_matrix(root: Path, path: Path) -> MatrixDoc:
+def _load_matrix(root: Path, path: Path, store: ParseCache) -> MatrixDoc:
+    """The matrix, from the parse cache when unchanged (scanning a large one for IDs is slow)."""
     rel = rel_posix(path, root)
+    stat = _stat(path)
+    if stat is not None:
+        cached = store.by_stat(rel, stat)
+        if isinstance(cached, MatrixDoc):
+            return cached
     text, found = read_source(path, rel, root=root)
     if text is None:
         return MatrixDoc(rel, None, tuple(found))
+    key = text_key(text, ":matrix" + _problems_key(found))
+    cached = store.by_text(rel, stat, key)
+    if isinstance(cached, MatrixDoc):
+        return cached
     doc = parse_matrix(text, rel)
-    return replace(doc, problems=tuple(found) + doc.problems) if found else doc
+    doc = replace(doc, problems=tuple(found) + doc.problems) if found else doc
+    store.put(rel, stat, key, doc)
+    return doc
 
 
 def _tag_parser() -> TagParser | None:

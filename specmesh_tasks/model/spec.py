@@ -292,6 +292,8 @@ class MatrixDoc:
 class TestTag:
     """A spec ID cited by a test: `@pytest.mark.spec(...)` or an `@spec/@uc/@fr` comment."""
 
+    __test__ = False  # not a pytest test class despite the name
+
     id: str
     location: Location
     test: str | None  # "test_fn", "TestClass::test_fn", "TestClass"; None = whole file

@@ -1,11 +1,14 @@
 """A per-file cache of parsed results in `.specify/.cache/parse/`, so unchanged specs are not re-read.
 
-One pickle file holds, per root-relative path, the file's stat (mtime_ns, size), a digest of its
-text and the parsed object. Freshness is checked cheapest first: an unchanged stat reuses the
-entry without reading the file; otherwise the text's digest decides. The cache key includes a
-schema number, the Python version and the shape of the model's dataclasses, so any change there
-starts afresh; a corrupt or unreadable cache is ignored. Loading uses an unpickler that only
-accepts our own model classes, so a planted cache file cannot run code.
+Entries are spread over `SHARDS` pickle files by a stable hash of their root-relative path
+(`specs.pickle` -> `specs-00.pickle` ... `specs-1f.pickle`): a run where one spec changed
+re-pickles only that spec's shard, not the whole tree. An entry holds the file's stat
+(mtime_ns, size), a digest of its text and the parsed object. Freshness is checked cheapest
+first: an unchanged stat reuses the entry without reading the file; otherwise the text's digest
+decides. Each shard carries a key made of a schema number, the Python version and the shape of the
+model's dataclasses, so any change there starts afresh; a corrupt, unreadable or foreign shard is
+ignored (only its entries are re-parsed). Loading uses an unpickler that only accepts our own model
+classes, so a planted cache file cannot run code.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 PARSE_CACHE_SCHEMA = 1  # bump when the reader's output changes for the same input
 _ALLOWED_MODULES = ("specmesh_tasks.model.spec", "specmesh_tasks.model.ids")
+SHARDS = 32  # ~30 entries per shard at 1000 specs: one edit re-pickles ~3 % of the tree
 
 
 # The entries this process last read or wrote, per cache file, with that file's stat: a long-lived
@@ -36,12 +41,24 @@ _IN_MEMORY: dict[Path, tuple[tuple[int, int, int], str, dict[str, tuple[int, int
 
 _HELD_TREES = 4  # a test session builds many trees; keep only the latest few in memory
 
+Entries = dict[str, tuple[int, int, str, Any]]
 
-def _hold(path: Path, value: tuple[tuple[int, int, int], str, dict[str, tuple[int, int, str, Any]]]) -> None:
+
+def _hold(path: Path, value: tuple[tuple[int, int, int], str, Entries]) -> None:
     _IN_MEMORY.pop(path, None)
     _IN_MEMORY[path] = value
-    while len(_IN_MEMORY) > _HELD_TREES:
+    while len(_IN_MEMORY) > _HELD_TREES * SHARDS:
         del _IN_MEMORY[next(iter(_IN_MEMORY))]
+
+
+def shard_of(rel: str) -> int:
+    """The shard an entry lives in: stable across processes and Python versions (not `hash()`)."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def shard_path(base: Path, shard: int) -> Path:
+    """`specs.pickle` -> `specs-07.pickle`."""
+    return base.with_name(f"{base.stem}-{shard:02x}{base.suffix}")
 
 
 def _file_stamp(path: Path) -> tuple[int, int, int] | None:
@@ -98,23 +115,46 @@ def text_key(text: str, extra: str = "") -> str:
 
 
 class ParseCache:
-    """Entries `rel -> (mtime_ns, size, text_key, value)` loaded from and saved to one file."""
+    """Entries `rel -> (mtime_ns, size, text_key, value)` loaded from and saved to the shards of
+    `path` (see the module docstring); `path` itself is only the base name."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, lazy: bool = False) -> None:
+        """`lazy=True` reads a shard only when one of its entries is asked for (a caller that
+        needs a few files); such a cache never drops entries it did not see used."""
         self.path = path
         self.key = cache_key()
-        self.entries: dict[str, tuple[int, int, str, Any]] = self._load() if path else {}
+        self.entries: Entries = {}
         self.used: set[str] = set()
         self.dirty = False
+        self.changed: set[int] = set()  # shards to write back
+        self.lazy = lazy
+        self._loaded: set[int] = set()
+        if path is not None and not lazy:
+            for shard in range(SHARDS):
+                self._ensure(shard)
 
-    def _load(self) -> dict[str, tuple[int, int, str, Any]]:
-        assert self.path is not None
-        stamp = _file_stamp(self.path)
-        held = _IN_MEMORY.get(self.path)
-        if held is not None and stamp is not None and held[0] == stamp and held[1] == self.key:
-            return dict(held[2])  # this process wrote or read that very file: skip unpickling
+    def _ensure(self, shard: int) -> None:
+        if shard in self._loaded or self.path is None:
+            return
+        self._loaded.add(shard)
+        for rel, entry in self._load_shard(shard_path(self.path, shard)).items():
+            self.entries.setdefault(rel, entry)
+
+    def peek(self, rel: str) -> Any | None:
+        """The cached value of `rel` whatever its freshness (None when there is none)."""
+        self._ensure(shard_of(rel))
+        entry = self.entries.get(rel)
+        return entry[3] if entry is not None else None
+
+    def _load_shard(self, path: Path) -> Entries:
+        stamp = _file_stamp(path)
+        if stamp is None:
+            return {}
+        held = _IN_MEMORY.get(path)
+        if held is not None and held[0] == stamp and held[1] == self.key:
+            return held[2]  # this process wrote or read that very file: skip unpickling
         try:
-            data = _ModelUnpickler(io.BytesIO(self.path.read_bytes())).load()
+            data = _ModelUnpickler(io.BytesIO(path.read_bytes())).load()
         except Exception:  # any corruption: the cache is only a faster path
             return {}
         if not isinstance(data, dict) or data.get("key") != self.key:
@@ -122,12 +162,13 @@ class ParseCache:
         entries = data.get("entries")
         if not isinstance(entries, dict):
             return {}
-        if stamp is not None:
-            _hold(self.path, (stamp, self.key, dict(entries)))
+        _hold(path, (stamp, self.key, dict(entries)))
         return entries
 
     def by_stat(self, rel: str, stat: os.stat_result) -> Any | None:
         """The cached value when the file's stat is unchanged, else None."""
+        if self.lazy:
+            self._ensure(shard_of(rel))
         entry = self.entries.get(rel)
         if entry is not None and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
             self.used.add(rel)
@@ -136,38 +177,61 @@ class ParseCache:
 
     def by_text(self, rel: str, stat: os.stat_result | None, key: str) -> Any | None:
         """The cached value when the text's digest is unchanged (the stat is refreshed)."""
+        if self.lazy:
+            self._ensure(shard_of(rel))
         entry = self.entries.get(rel)
         if entry is None or entry[2] != key:
             return None
         self.used.add(rel)
         if stat is not None and (entry[0], entry[1]) != (stat.st_mtime_ns, stat.st_size):
             self.entries[rel] = (stat.st_mtime_ns, stat.st_size, key, entry[3])
-            self.dirty = True
+            self._touch(rel)
         return entry[3]
 
     def put(self, rel: str, stat: os.stat_result | None, key: str, value: Any) -> None:
+        self._ensure(shard_of(rel))  # the shard is written back whole: its other entries too
         self.used.add(rel)
         mtime, size = (stat.st_mtime_ns, stat.st_size) if stat is not None else (-1, -1)
         self.entries[rel] = (mtime, size, key, value)
+        self._touch(rel)
+
+    def _touch(self, rel: str) -> None:
+        self.changed.add(shard_of(rel))
         self.dirty = True
 
     def save(self) -> None:
-        """Write the cache (only the entries used in this run) when anything changed.
+        """Write back the shards that changed (keeping only the entries used in this run).
 
         Test workers under pytest-xdist only read it: the controlling process writes.
         """
         if self.path is None or os.environ.get("PYTEST_XDIST_WORKER"):
             return
-        stale = set(self.entries) - self.used
-        if not self.dirty and not stale:
-            return
-        for rel in stale:
+        for rel in set() if self.lazy else set(self.entries) - self.used:
             del self.entries[rel]
+            self.changed.add(shard_of(rel))
+        if not self.changed:
+            return
+        shards: dict[int, Entries] = {k: {} for k in self.changed}
+        for rel, entry in self.entries.items():
+            bucket = shards.get(shard_of(rel))
+            if bucket is not None:
+                bucket[rel] = entry
         with contextlib.suppress(OSError):  # a read-only tree still works, only slower
-            _atomic_write(self.path, _dumps({"key": self.key, "entries": self.entries}))
-            stamp = _file_stamp(self.path)
-            if stamp is not None:
-                _hold(self.path, (stamp, self.key, dict(self.entries)))
+            for shard, entries in sorted(shards.items()):
+                self._write_shard(shard_path(self.path, shard), entries)
+            self.path.unlink(missing_ok=True)  # the one-file cache of earlier versions
+        self.changed.clear()
+        self.dirty = False
+
+    def _write_shard(self, path: Path, entries: Entries) -> None:
+        if not entries:
+            path.unlink(missing_ok=True)
+            _IN_MEMORY.pop(path, None)
+            return
+        _atomic_write(path, _dumps({"key": self.key, "entries": entries}))
+        stamp = _file_stamp(path)
+        if stamp is not None:
+            _hold(path, (stamp, self.key, dict(entries)))
 
 
 def _dumps(payload: object) -> bytes:

@@ -18,36 +18,39 @@ What is declared (no Markdown is parsed here: only spec header lines, cached by 
 - `_plan_begin` (hidden) runs first under `plan` and tells the sub-tasks a summary will follow.
 
 Options `--check`, `--force`, `--adopt` work on `plan` (the creator receives them and declares
-every sub-task to run) and on one sub-task (its `uptodate` callable sees them).
+every sub-task to run) and on one sub-task (`plan:<ID> --check`: the creator finds them on the
+command line and declares that sub-task to run; no `uptodate` callable per sub-task, which would
+double the cost of a run where nothing changed).
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import os
-import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doit import task_params
 from doit.exceptions import TaskFailed
 from doit.task import Task
 
-from specmesh_tasks.discover import SpecEntry
+from specmesh_tasks.discover import OVERVIEW_KINDS
 from specmesh_tasks.errors import UserError
-from specmesh_tasks.model.spec import SpecKind
-from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.tasks.common import (
+    SubTasks,
     as_doit_error,
-    plannable,
+    features,
     project_root,
     project_settings,
     spec_entries,
-    subtask_names,
+    subtask_options,
 )
+
+if TYPE_CHECKING:
+    from specmesh_tasks.discover import SpecEntry
 
 __all__ = ["PLAN_BEGIN_TASK", "task_plan"]
 
@@ -62,37 +65,28 @@ PARAMS: list[dict[str, Any]] = [
     {"name": "adopt", "long": "adopt", "type": bool, "default": False,
      "help": "convert a plan.md without specmesh markers, keeping every word (original in plan.md.orig)"},
 ]
-_OVERVIEW = (SpecKind.VISION, SpecKind.DOMAIN, SpecKind.SCREEN)
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_SAFE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 # "summary": set by _plan_begin, a summary task will report blocked features;
 # "reported": the `plan` summary has run in this process (so `tasks` need not repeat it).
 _run = {"summary": False, "reported": False}
-UNREADABLE_CODES = frozenset({codes.NOT_UTF8, codes.TOO_LARGE, codes.OUTSIDE_ROOT, codes.UNREADABLE})
 
 
 def safe_name(name: str) -> str:
     """A file name for a sub-task name (`S-X-001@dir` -> `S-X-001_dir-<hash>`)."""
-    safe = _UNSAFE.sub("_", name)
-    if safe != name:
-        safe += "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    return safe
-
-
-def _option_requested(task: Any) -> bool | None:
-    """uptodate: not up to date when `plan:<ID> --check/--force/--adopt` asks for work."""
-    options = task.options
-    if options and (options.get("check") or options.get("force") or options.get("adopt")):
-        return False
-    return None  # no opinion: file_dep decides
-
-
-# doit inspects the signature of every uptodate callable on every run; a preset one is cheap.
-_option_requested.__signature__ = inspect.signature(_option_requested)  # type: ignore[attr-defined]
+    if _SAFE_CHARS.issuperset(name):
+        return name
+    safe = "".join(ch if ch in _SAFE_CHARS else "_" for ch in name)
+    return safe + "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 @task_params(PARAMS)  # type: ignore[untyped-decorator]
-def task_plan(check: bool = False, force: bool = False, adopt: bool = False) -> Any:
+def task_plan(check: bool = False, force: bool = False, adopt: bool = False) -> Iterator[dict[str, Any] | Task]:
     """Render or update plan.md of every approved feature and fix spec (keeps every human edit)."""
+    # Kept short: doit tokenizes every task creator's source on every run (to order them).
+    return _declare(check, force, adopt)
+
+
+def _declare(check: bool, force: bool, adopt: bool) -> Iterator[dict[str, Any] | Task]:
     from specmesh_tasks.config import config_path
     from specmesh_tasks.render.templates import template_path
     from specmesh_tasks.state import cache_dir
@@ -104,56 +98,59 @@ def task_plan(check: bool = False, force: bool = False, adopt: bool = False) -> 
     except UserError as exc:
         raise as_doit_error(exc) from None
     entries = spec_entries()
-    features = plannable(entries)
-    names = subtask_names(features)
-    cache = cache_dir(root)
-    records = _listdir(cache / "plan" / "state")
+    planned_all, names = features()
+    cache = str(cache_dir(root))
+    records = _listdir(f"{cache}/plan/state")
     config = config_path(root)
     shared_deps = [str(template)] + ([str(config)] if config.is_file() else [])
     allowed = {s.casefold() for s in settings.plan.allowed_statuses}
     group = (check, force, adopt)
-    planned = [e for e in features if (e.status or "").strip().casefold() in allowed]
-    planned_paths = {e.path for e in planned}
+    # `plan:<ID> --check` (or --force, --adopt): that one sub-task must run even if up to date.
+    asked = {name for name, values in subtask_options(sys.argv, "plan", PARAMS).items() if any(values.values())}
+    planned = [e for e in planned_all if (e.status or "").strip().casefold() in allowed]
+    planned_rels = {e.rel for e in planned}
+    files = {e.rel: safe_name(names[e.rel]) for e in planned}
 
-    subtasks = [f"plan:{names[e.path]}" for e in features]
     yield {
         "basename": "plan",
         "doc": task_plan.__doc__,
-        "actions": [(summary_action, [str(root), sorted(names[e.path] for e in planned)])],
-        "task_dep": [PLAN_BEGIN_TASK, *subtasks],
+        "actions": [(summary_action, [str(root), sorted(names[e.rel] for e in planned)])],
+        "task_dep": [PLAN_BEGIN_TASK, *(f"plan:{names[e.rel]}" for e in planned_all)],
         "uptodate": [False],
     }
     yield {"basename": PLAN_BEGIN_TASK, "actions": [(_begin, [str(root)])], "uptodate": [False]}
-    yield _index_task(root, entries, planned, names, cache)
-    for entry in features:
-        name = names[entry.path]
-        if entry.path in planned_paths:
-            yield _plan_task(root, entry, name, cache, shared_deps, group,
-                             forced=any(group) or f"{safe_name(name)}.json" in records)
+    yield _index_task(str(root), entries, [(e.rel, f"{cache}/deps/{files[e.rel]}.json") for e in planned])
+    root_str, forced_all = str(root), any(group)
+    allowed_statuses = settings.plan.allowed_statuses
+    make = SubTasks("plan", PARAMS)
+    for entry in planned_all:
+        name = names[entry.rel]
+        if entry.rel in planned_rels:
+            safe = files[entry.rel]
+            forced = forced_all or name in asked or f"{safe}.json" in records
+            yield _plan_task(make, root_str, entry, name, f"{cache}/deps/{safe}.json", shared_deps, group, forced)
         else:
-            yield _skip_task(root, entry, name, cache, settings.plan.allowed_statuses)
+            yield _skip_task(make, root_str, entry, name, allowed_statuses)
 
 
-def _listdir(path: Path) -> set[str]:
+def _listdir(path: str | Path) -> set[str]:
     try:
         return set(os.listdir(path))
     except OSError:
         return set()
 
 
-def _index_task(root: Path, entries: list[SpecEntry], planned: list[SpecEntry], names: dict[Path, str],
-                cache: Path) -> dict[str, Any]:
+def _index_task(root: str, entries: list[SpecEntry], jobs: list[tuple[str, str]]) -> dict[str, Any]:
     from doit.tools import config_changed
 
-    overview = [str(e.path) for e in entries if e.kind in _OVERVIEW]
+    overview = [e.file for e in entries if e.kind_value in OVERVIEW_KINDS]
     # What other plans show of a feature (its ID, title, status) lives in its header lines.
     headers = hashlib.sha256(json.dumps(
-        [[e.rel, e.kind.value, e.spec_id, e.title, e.status] for e in entries], ensure_ascii=False,
+        [[e.rel, e.kind_value, e.spec_id, e.title, e.status] for e in entries], ensure_ascii=False,
     ).encode()).hexdigest()
-    jobs = [(e.rel, _deps_file(cache, names[e.path])) for e in planned]
     return {
         "basename": PLAN_INDEX_TASK,
-        "actions": [(index_action, [str(root), jobs])],
+        "actions": [(index_action, [root, jobs])],
         "file_dep": overview,
         "targets": [deps for _, deps in jobs],
         "uptodate": [config_changed(headers)],
@@ -161,36 +158,26 @@ def _index_task(root: Path, entries: list[SpecEntry], planned: list[SpecEntry], 
     }
 
 
-def _deps_file(cache: Path, name: str) -> str:
-    # Plain strings: declaring a thousand tasks with pathlib joins costs more than doit itself.
-    return f"{cache}/deps/{safe_name(name)}.json"
-
-
-def _subtask(name: str, **attrs: Any) -> Task:
-    """A `plan:<name>` Task shown as a sub-task of `plan` (which is a task, not a group)."""
-    return Task(f"plan:{name}", subtask_of="plan", params=PARAMS, **attrs)
-
-
-def _plan_task(root: Path, entry: SpecEntry, name: str, cache: Path, shared_deps: list[str],
-               group: tuple[bool, bool, bool], *, forced: bool) -> Task:
-    kwargs = dict(zip(("group_check", "group_force", "group_adopt"), group, strict=True))
-    spec = str(entry.path)
-    return _subtask(
+def _plan_task(make: SubTasks, root: str, entry: SpecEntry, name: str, deps: str, shared_deps: list[str],
+               group: tuple[bool, bool, bool], forced: bool) -> Task:
+    """`plan:<name>`, shown as a sub-task of `plan` (which is a task, not a group). Plain
+    strings: declaring a thousand tasks with pathlib joins costs more than doit itself."""
+    return make.make(
         name,
-        doc=f"plan.md of {entry.spec_id or entry.rel}",
-        file_dep=[spec, _deps_file(cache, name), *shared_deps],
-        targets=[spec[: -len(entry.path.name)] + "plan.md"],
-        actions=[(plan_action, [str(root), entry.rel, name], kwargs)],
-        uptodate=[False] if forced else [_option_requested],
+        [(plan_action, [root, entry.rel, name],
+          {"group_check": group[0], "group_force": group[1], "group_adopt": group[2]})],
+        [entry.file, deps, *shared_deps],
+        [f"{entry.folder}/plan.md"],
+        f"plan.md of {entry.spec_id or entry.rel}",
+        run=forced,
     )
 
 
-def _skip_task(root: Path, entry: SpecEntry, name: str, cache: Path, allowed: tuple[str, ...]) -> Task:
+def _skip_task(make: SubTasks, root: str, entry: SpecEntry, name: str, allowed: tuple[str, ...]) -> Task:
     status = entry.status or "no status"
     note = (f"plan:{name} skipped: {entry.rel} has status {status!r}; plans are made for "
             f"{', '.join(allowed)} specs")
-    return _subtask(name, doc=f"(skipped: status {status})", file_dep=[str(entry.path)],
-                    actions=[(skip_action, [str(root), name, note])])
+    return make.make(name, [(skip_action, [root, name, note])], [entry.file], (), f"(skipped: status {status})")
 
 
 # ------------------------------------------------------------------------------ actions
@@ -284,7 +271,8 @@ def _print_diff(diff: str) -> None:
 
 def run_plan(root: Path, spec_rel: str, options: Any) -> Any:
     """Load the tree (once per run) and bring `spec_rel`'s plan up to date."""
-    from specmesh_tasks.model.spec import MarkerKind
+    from specmesh_tasks.model.spec import MarkerKind, SpecKind
+    from specmesh_tasks.parse import problems as codes
     from specmesh_tasks.render.templates import template_path
     from specmesh_tasks.render.update import Inputs, PlanOutcome, Status, update_plan
     from specmesh_tasks.state import cache_dir
@@ -293,7 +281,8 @@ def run_plan(root: Path, spec_rel: str, options: Any) -> Any:
     from specmesh_tasks.tasks.plan_repo import light_repo
 
     repo, spec, problems = light_repo(root, spec_entries(), spec_rel)
-    unreadable = [p for p in problems if p.code in UNREADABLE_CODES]
+    unreadable_codes = {codes.NOT_UTF8, codes.TOO_LARGE, codes.OUTSIDE_ROOT, codes.UNREADABLE}
+    unreadable = [p for p in problems if p.code in unreadable_codes]
     if spec is None or unreadable:
         # Replacement characters are not the spec's words: no plan from a text we could not read.
         reasons = "\n".join(f"  {p.location}: {p.message}" for p in unreadable or problems)

@@ -14,21 +14,29 @@ with every diff: a failing sub-task would make doit end the group with exit 2 in
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doit import task_params
 from doit.exceptions import InvalidTask, TaskFailed
 from doit.task import Task
 
 from specmesh_tasks.errors import SpecmeshError
-from specmesh_tasks.materialize.options import Options
-from specmesh_tasks.tasks.common import plannable, project_root, project_settings, spec_entries, subtask_names
+from specmesh_tasks.tasks.common import (
+    SubTasks,
+    features,
+    listed_files,
+    project_root,
+    project_settings,
+    subtask_options,
+)
 from specmesh_tasks.tasks.plan import PLAN_BEGIN_TASK, plan_summary_reported
 from specmesh_tasks.tasks.plan import summary_action as plan_summary
+
+if TYPE_CHECKING:
+    from specmesh_tasks.discover import SpecEntry
 
 BASENAME = "tasks"
 PARAMS: list[dict[str, Any]] = [
@@ -41,45 +49,52 @@ PARAMS: list[dict[str, Any]] = [
     {"name": "ref", "long": "ref", "type": str, "default": "",
      "help": "with --done-from-git: count commits since REF (default: merge base with the default branch)"},
 ]
-_WORK_FLAGS = {"--check": "check", "--adopt": "adopt", "--done-from-git": "done_from_git"}
+Flags = tuple[bool, bool, bool, str]  # (check, adopt, done_from_git, ref): pickles under `doit -n`
+_WORK = ("check", "adopt", "done_from_git")
 
 
 @task_params(PARAMS)  # type: ignore[untyped-decorator]
 def task_tasks(check: bool = False, adopt: bool = False, done_from_git: bool = False,
-               ref: str = "") -> Iterator[dict[str, Any]]:
+               ref: str = "") -> Iterator[dict[str, Any] | Task]:
     """Materialize each feature's tasks.md from its plan's Work Breakdown, keeping progress."""
+    # Kept short: doit tokenizes every task creator's source on every run (to order them).
+    return _declare(check, adopt, done_from_git, ref)
+
+
+def _declare(check: bool, adopt: bool, done_from_git: bool, ref: str) -> Iterator[dict[str, Any] | Task]:
     try:
         root = project_root()
-        entries = plannable(spec_entries())
-        allowed = tuple(s.casefold() for s in project_settings().plan.allowed_statuses)
+        entries, names = features()
+        allowed = frozenset(s.casefold() for s in project_settings().plan.allowed_statuses)
     except SpecmeshError as exc:
         yield {"basename": BASENAME, "actions": [(_fail, [str(exc)])], "uptodate": [False]}
         return
-    group = Options(check, adopt, done_from_git, ref)
-    own = subtask_options(sys.argv, BASENAME)
-    names = subtask_names(entries)
+    group: Flags = (check, adopt, done_from_git, ref)
+    own = subtask_options(sys.argv, BASENAME, PARAMS)
     _validate_git(root, group, own)
-    if group.check:
+    if check:
         yield from _check_mode(root, entries, names, allowed, group)
         return
-    root_str, flags = str(root), _as_tuple(group)
-    no_options = Options()
-    planned = [names[e.path] for e in entries if (e.status or "").strip().casefold() in allowed]
+    root_str = str(root)
+    planned = [names[e.rel] for e in entries if (e.status or "").strip().casefold() in allowed]
     # `tasks` is an always-run summary task, not a doit group: `tasks:X` pulls in `plan:X`, and a
     # blocked plan must end the run with exit 1 (reported here), not fail as a dependency (exit 2).
     yield {
         "basename": BASENAME,
         "doc": task_tasks.__doc__,
         "actions": [(summary_action, [root_str, planned])],
-        "task_dep": [PLAN_BEGIN_TASK, *(f"{BASENAME}:{names[e.path]}" for e in entries)],
+        "task_dep": [PLAN_BEGIN_TASK, *(f"{BASENAME}:{names[e.rel]}" for e in entries)],
         "uptodate": [False],
     }
+    group_work = check or adopt or done_from_git
+    files = listed_files()
+    make = SubTasks(BASENAME, PARAMS)
     for entry in entries:
-        name = names[entry.path]
-        task = _subtask(root_str, str(entry.dir), str(entry.path), entry.status, name, allowed, flags)
-        if group.asks_for_work or own.get(name, no_options).asks_for_work:
-            task["uptodate"] = [False]
-        yield Task(f"{BASENAME}:{name}", subtask_of=BASENAME, params=PARAMS, **task)
+        name = names[entry.rel]
+        task = _subtask(root_str, entry, name, allowed, group, files)
+        mine = own.get(name)
+        run = group_work or bool(mine and any(mine.get(k) for k in _WORK))
+        yield make.make(name, task["actions"], task["file_dep"], task.get("targets", ()), task["doc"], run=run)
 
 
 def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
@@ -89,48 +104,53 @@ def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
     return plan_summary(root, planned)
 
 
-def _subtask(root: str, feature_dir: str, spec: str, status: str | None, name: str,
-             allowed: tuple[str, ...], flags: tuple[bool, bool, bool, str]) -> dict[str, Any]:
+def _subtask(root: str, entry: SpecEntry, name: str, allowed: frozenset[str], flags: Flags,
+             files: frozenset[str]) -> dict[str, Any]:
     """The task dict of one feature (without its name: the caller names it). Plain strings and
-    one `stat`: this runs for every feature on every run, changed or not."""
-    folder = os.path.basename(feature_dir)
+    no `stat`: this runs for every feature on every run, changed or not."""
+    feature_dir = entry.folder
+    folder = feature_dir[feature_dir.rfind("/") + 1:]
+    status = entry.status
     if (status or "").strip().casefold() not in allowed:
         note = f"{BASENAME}:{name}: skipped (status {status or 'missing'} is not planned, so no tasks)"
-        return {"actions": [(_note, [note])], "file_dep": [spec], "doc": f"skipped: {folder}"}
-    plan = os.path.join(feature_dir, "plan.md")
+        return {"actions": [(_note, [note])], "file_dep": [entry.file], "doc": f"skipped: {folder}"}
+    plan = f"{feature_dir}/plan.md"
     return {
         "actions": [(run_subtask, [root, feature_dir, name, flags])],
         # A plan.md that does not exist yet cannot be a file_dep: when its plan is blocked and never
         # written, doit fails at saving success (exit 2). Without one, the sub-task notes "no plan
         # yet"; the plan's appearance later changes the file_dep list, which makes it run again.
-        "file_dep": [plan, spec] if os.path.exists(plan) else [spec],
-        "targets": [os.path.join(feature_dir, "tasks.md")],
+        # (Whether it exists comes from this run's listing of the spec tree.)
+        "file_dep": [plan, entry.file] if plan in files else [entry.file],
+        "targets": [f"{feature_dir}/tasks.md"],
         "doc": f"tasks.md of {folder}",
     }
 
 
-def _check_mode(root: Path, entries: Sequence[Any], names: dict[Path, str], allowed: tuple[str, ...],
-                group: Options) -> Iterator[dict[str, Any]]:
+def _check_mode(root: Path, entries: Sequence[SpecEntry], names: dict[str, str], allowed: frozenset[str],
+                group: Flags) -> Iterator[dict[str, Any]]:
     """`tasks --check`: the sub-tasks stay declared (for their names); one task checks them all."""
-    features: list[tuple[str, str]] = []
+    checked: list[tuple[str, str]] = []
+    files = listed_files()
     for entry in entries:
-        name = names[entry.path]
-        task = _subtask(str(root), str(entry.dir), str(entry.path), entry.status, name, allowed,
-                        _as_tuple(Options()))
+        name = names[entry.rel]
+        task = _subtask(str(root), entry, name, allowed, (False, False, False, ""), files)
         task["basename"] = f"{BASENAME}:{name}"
         yield task
         if (entry.status or "").strip().casefold() in allowed:
-            features.append((str(entry.dir), name))
-    yield {"basename": BASENAME, "actions": [(check_all, [str(root), features, _as_tuple(group)])],
+            checked.append((entry.folder, name))
+    yield {"basename": BASENAME, "actions": [(check_all, [str(root), checked, group])],
            "uptodate": [False], "doc": "materialize tasks.md from plan §11 (checking)", "verbosity": 2}
 
 
-def run_subtask(root: str, feature_dir: str, name: str, group: tuple[bool, bool, bool, str],
+def run_subtask(root: str, feature_dir: str, name: str, group: Flags,
                 check: bool = False, adopt: bool = False, done_from_git: bool = False,
                 ref: str = "") -> TaskFailed | None:
     """The action of `tasks:<name>`: group options or its own, then materialize and report."""
-    options = Options(*group).merged(Options(check, adopt, done_from_git, ref))
     from specmesh_tasks.materialize.gitdone import GitError
+    from specmesh_tasks.materialize.options import Options
+
+    options = Options(*group).merged(Options(check, adopt, done_from_git, ref))
     from specmesh_tasks.materialize.run import materialize_feature
 
     try:
@@ -143,14 +163,14 @@ def run_subtask(root: str, feature_dir: str, name: str, group: tuple[bool, bool,
     return None
 
 
-def check_all(root: str, features: list[tuple[str, str]],
-              group: tuple[bool, bool, bool, str]) -> TaskFailed | None:
+def check_all(root: str, checked: list[tuple[str, str]], group: Flags) -> TaskFailed | None:
     """The action of `tasks --check`: every feature checked, one failure listing every diff."""
     from specmesh_tasks.materialize.gitdone import GitError
+    from specmesh_tasks.materialize.options import Options
     from specmesh_tasks.materialize.run import materialize_feature
 
     diffs = []
-    for feature_dir, name in features:
+    for feature_dir, name in checked:
         try:
             outcome = materialize_feature(Path(root), Path(feature_dir), Options(*group))
         except GitError as exc:
@@ -164,41 +184,17 @@ def check_all(root: str, features: list[tuple[str, str]],
     return None
 
 
-def subtask_options(argv: Sequence[str], basename: str) -> dict[str, Options]:
-    """Options given after a sub-task's name on the command line (`tasks:S-LOAN-001 --check`).
-
-    doit hands a creator only the options given after the group's name; an up-to-date sub-task
-    ignores its own, so the creator looks for them itself to declare that sub-task as not up to date.
-    """
-    found: dict[str, Options] = {}
-    args = list(argv)
-    for i, arg in enumerate(args):
-        if not arg.startswith(basename + ":"):
-            continue
-        values: dict[str, Any] = {}
-        j = i + 1
-        while j < len(args) and args[j].startswith("-"):
-            flag, _, inline = args[j].partition("=")
-            if flag in _WORK_FLAGS:
-                values[_WORK_FLAGS[flag]] = True
-            elif flag == "--ref":
-                values["ref"] = inline if inline else (args[j + 1] if j + 1 < len(args) else "")
-                j += 0 if inline else 1
-            j += 1
-        found[arg.split(":", 1)[1]] = Options(**values)
-    return found
-
-
-def _validate_git(root: Path, group: Options, own: dict[str, Options]) -> None:
+def _validate_git(root: Path, group: Flags, own: dict[str, dict[str, Any]]) -> None:
     """A bad `--ref` or a tree outside git is a bad command line: one line, exit 3."""
-    asks = [o for o in (group, *own.values()) if o.done_from_git]
-    if not asks:
+    refs = [group[3]] if group[2] else []
+    refs += [mine.get("ref") or group[3] for mine in own.values() if mine.get("done_from_git")]
+    if not refs:
         return
     from specmesh_tasks.materialize.gitdone import GitError, branch_log
 
-    for options in asks:
+    for ref in refs:
         try:
-            branch_log(root, options.ref or group.ref)
+            branch_log(root, ref)
         except GitError as exc:
             raise InvalidTask(str(exc)) from None
 
@@ -216,8 +212,3 @@ def _note(message: str) -> None:
 
 def _fail(message: str) -> TaskFailed:
     return TaskFailed(message)
-
-
-def _as_tuple(options: Options) -> tuple[bool, bool, bool, str]:
-    # A plain tuple pickles under `doit -n` whatever the Python version does with slotted dataclasses.
-    return (options.check, options.adopt, options.done_from_git, options.ref)

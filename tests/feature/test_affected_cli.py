@@ -79,7 +79,9 @@ LEAD_SPEC = """\
 FILES = {
     ".specify/specs/features/sloan001-book-lending/spec.md": LOAN_SPEC,
     ".specify/specs/features/slead001-leads/spec.md": LEAD_SPEC,
-    ".specify/specmesh.yaml": "tests:\n  sources: [src]\n",
+    # Most tests here pin the finer, opt-in selection by definition; the contract's default
+    # (by whole imported file) is pinned by test_default_granularity_reruns_every_importer_of_a_file.
+    ".specify/specmesh.yaml": "tests:\n  sources: [src]\n  granularity: definition\n",
     "pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["src"]\n',
     "dodo.py": """\
         from specmesh_tasks.tasks.test import task_test  # noqa: F401  (the bundled `test` task)
@@ -209,6 +211,14 @@ def test_a_change_no_test_can_reach_selects_nothing(project: Path) -> None:
     assert selected(project) == ["tests/sub/test_sub.py", "tests/test_other.py"]
     edit(project, "src/app/util.py", "return 1", "return 1  # a comment only")
     assert "tests/test_core.py" in selected(project)  # the function's text changed: rerun
+
+
+def test_default_granularity_reruns_every_importer_of_a_file(project: Path) -> None:
+    edit(project, ".specify/specmesh.yaml", "  granularity: definition\n", "")
+    code, _, err = run(project)  # a changed selection rule reruns everything once
+    assert code == 0, err
+    edit(project, "src/app/other.py", "return 4", "return 5")  # extra(): no test calls it
+    assert selected(project) == ["tests/sub/test_sub.py", "tests/test_other.py"]
 
 
 def test_a_speculatively_started_pytest_is_stopped_unseen_when_nothing_is_affected(project: Path) -> None:

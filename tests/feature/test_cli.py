@@ -54,3 +54,36 @@ def test_bad_config_is_one_line_exit_3(run_specmesh, example_copy: Path) -> None
     assert result.returncode == 3, result.stderr
     assert "specmesh.yaml:2" in result.stderr and "plan.colour" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_only_the_creators_a_command_line_needs_are_declared() -> None:
+    from specmesh_tasks.cli import creators_for, is_run
+
+    assert creators_for(["test", "--since", "origin/main"]) == ("task_test",)
+    assert creators_for(["tasks:S-LOAN-001", "--check"]) == ("task_plan", "task_tasks")
+    assert creators_for(["run", "gates", "plan"]) == ("task_gates", "task_plan")
+    assert creators_for([]) is None  # the default tasks: everything
+    assert creators_for(["list"]) is None and creators_for(["-v", "2", "plan"]) is None
+    assert is_run([]) and is_run(["plan"]) and is_run(["-n", "2"])
+    assert not is_run(["list"]) and not is_run(["watch"]) and not is_run(["help", "plan"])
+
+
+def test_a_second_run_waits_for_the_lock_then_exits_1(run_specmesh, example_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from specmesh_tasks.state import run_lock\n"
+         f"with run_lock({str(example_copy)!r}):\n    print('held', flush=True); time.sleep(30)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        result = run_specmesh("gates", cwd=example_copy)
+        assert result.returncode == 1
+        assert "another specmesh run holds" in result.stderr and "Traceback" not in result.stderr
+        listed = run_specmesh("list", cwd=example_copy)  # reading commands never wait
+        assert listed.returncode == 0
+    finally:
+        holder.kill()
+        holder.wait()

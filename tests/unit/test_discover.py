@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from specmesh_tasks import discover
 from specmesh_tasks.discover import (
     find_matrix,
     find_root,
     glob_to_regex,
     iter_spec_files,
     iter_test_files,
+    kind_from_type,
+    list_tree,
+    pick_matrix,
     read_header,
     scan_specs,
 )
@@ -135,3 +141,103 @@ def test_test_files_default_globs(spec_tree) -> None:  # type: ignore[no-untyped
     root = spec_tree({"tests/test_a.py": "", "tests/sub/b_test.py": "", "tests/helper.py": ""})
     found = [p.relative_to(root).as_posix() for p in iter_test_files(root)]
     assert found == ["tests/sub/b_test.py", "tests/test_a.py"]
+
+
+def _age(root: Path, seconds: float = 60) -> None:
+    """Every file and directory under root last changed `seconds` ago (out of the racy window)."""
+    past = time.time() - seconds
+    for dirpath, dirs, files in os.walk(root):
+        for name in [*files, *dirs]:
+            os.utime(os.path.join(dirpath, name), (past, past))
+    os.utime(root, (past, past))
+
+
+def _counting_scandir(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    reads: list[str] = []
+    real = os.scandir
+
+    def counting(path: Any) -> Any:
+        reads.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(discover.os, "scandir", counting)
+    return reads
+
+
+LISTED = {
+    ".specify/specs/features/a/spec.md": FEATURE,
+    ".specify/specs/features/a/plan.md": "# Plan\n",
+    ".specify/specs/features/b/spec.md": "# Feature Spec: B\n\nSpec Type: Fix\nSpec ID: F-B-001\n",
+    ".specify/specs/overview/domain/spec.md": "# Domain Spec: X\n\nSpec Type: Domain\n",
+}
+
+
+def test_listing_is_kept_between_runs_and_reread_where_a_directory_changed(
+        spec_tree: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = spec_tree(LISTED)
+    _age(root)
+    first = scan_specs(root)
+    assert (root / ".specify/.cache/listing.json").is_file()
+    discover.clear_cache()  # a new process: only the cache files remain
+    reads = _counting_scandir(monkeypatch)
+    assert scan_specs(root) == first and reads == []
+    # A spec added to a directory that already existed: only that directory is read again.
+    (root / ".specify/specs/features/b/test-scenarios.md").write_text("# T\n\nSpec ID: TS-B-001\n", encoding="utf-8")
+    _age(root / ".specify/specs/features/b", 30)
+    discover.clear_cache()
+    reads.clear()  # (os.walk in _age reads directories too)
+    rels = [e.rel for e in scan_specs(root)]
+    assert ".specify/specs/features/b/test-scenarios.md" in rels
+    assert reads == [str(root / ".specify/specs/features/b")]
+    # A directory removed is forgotten.
+    import shutil
+
+    shutil.rmtree(root / ".specify/specs/features/a")
+    _age(root / ".specify/specs/features", 20)
+    discover.clear_cache()
+    assert not any("/a/" in e.rel for e in scan_specs(root))
+    assert [Path(p).relative_to(root).as_posix() for p in list_tree(root).files] == [
+        ".specify/specs/features/b/spec.md", ".specify/specs/features/b/test-scenarios.md",
+        ".specify/specs/overview/domain/spec.md"]
+
+
+def test_just_written_directories_and_specs_are_read_again(spec_tree: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = spec_tree(LISTED)  # written just now: within the racy window
+    scan_specs(root)
+    discover.clear_cache()
+    reads = _counting_scandir(monkeypatch)
+    opened: list[str] = []
+    real_read = discover._read_head
+    monkeypatch.setattr(discover, "_read_head", lambda path: opened.append(path) or real_read(path))
+    scan_specs(root)
+    assert reads and len(opened) == 3  # not trusted yet: the same mtime tick could hide a change
+
+
+def test_listing_includes_plans_and_tasks_and_finds_the_matrix(spec_tree: Any) -> None:
+    root = spec_tree({**LISTED, ".specify/specs/p/matrix/cross-reference.json": "{}",
+                      ".specify/specs/features/a/tasks.md": "# Tasks\n", ".specify/specs/features/a/notes.md": "x"})
+    files = [Path(p).relative_to(root).as_posix() for p in list_tree(root).files]
+    assert ".specify/specs/features/a/plan.md" in files and ".specify/specs/features/a/tasks.md" in files
+    assert ".specify/specs/features/a/notes.md" not in files
+    assert pick_matrix(root, list_tree(root)) == str(root / ".specify/specs/p/matrix/cross-reference.json")
+
+
+def test_damaged_cache_files_are_ignored(spec_tree: Any) -> None:
+    root = spec_tree(LISTED)
+    expected = scan_specs(root)
+    cache = root / ".specify/.cache"
+    for name, junk in (("listing.json", '{"version": 1, "data": {".specify/specs": [1, 2]}}'),
+                       ("headers.json", '{"version": 3, "data": {"x": 1, ".specify/specs/features/a/spec.md": [0]}}'),
+                       ("listing.json", "not json"), ("headers.json", "[]")):
+        (cache / name).write_text(junk, encoding="utf-8")
+        discover.clear_cache()
+        assert scan_specs(root) == expected, name
+
+
+def test_entries_hold_plain_strings_and_give_the_model_kind_on_demand(spec_tree: Any) -> None:
+    root = spec_tree(LISTED)
+    entry = next(e for e in scan_specs(root) if e.rel.endswith("features/b/spec.md"))
+    assert entry.kind_value == "fix" and entry.kind is SpecKind.FIX
+    assert entry.path == root / ".specify/specs/features/b/spec.md" and entry.dir == entry.path.parent
+    assert entry.folder == str(entry.dir) and entry.name == "spec.md"
+    assert kind_from_type("[Feature | Fix]") is SpecKind.FEATURE

@@ -238,3 +238,79 @@ def test_domain_edit_is_seen_by_cross_file_rules(tmp_path: Path) -> None:
     rewrite(root, DOMAIN, str(BASE[DOMAIN]).replace("### M-BOOK: Book", "### M-BOOKS: Book"))
     codes = sorted({f.code for f in run_gates(root).findings})
     assert "SM204" in codes
+
+
+# ---------------------------------------------------------------------- the quick re-run after an edit
+
+def rewrite_one(root: Path, rel: str, text: str) -> None:
+    """Edit one file as an editor does: only its own stamp changes (into the past, so not racy)."""
+    (root / rel).write_text(text, encoding="utf-8")
+    past = time.time() - 30
+    os.utime(root / rel, (past, past))
+
+
+
+def _full_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every full evaluation (the quick re-run does not make one)."""
+    # The quick re-run reads the last run's parse from the parse cache, which test workers under
+    # pytest-xdist never write (they share it); each of these trees is this test's own.
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    runs: list[str] = []
+    original = run_module._evaluate_tree
+
+    def spy(root, *args):  # type: ignore[no-untyped-def]
+        runs.append(str(root))
+        return original(root, *args)
+
+    monkeypatch.setattr(run_module, "_evaluate_tree", spy)
+    return runs
+
+
+def test_a_same_line_edit_of_a_feature_rechecks_only_that_file(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _full_runs(monkeypatch)
+    root = tree(tmp_path, CASES["SM204-master"].bad)
+    first = run_gates(root)
+    assert "SM204" in {f.code for f in first.findings}
+    runs.clear()
+    text = (root / LOAN).read_text(encoding="utf-8")  # the file the cross-file finding is in
+    rewrite_one(root, LOAN, text.replace("## 2. Domain Dependencies", "## 2. Domain Dependencies (read only)"))
+    quick = run_gates(root)
+    assert runs == [] and not quick.from_cache
+    full = run_gates(root, use_cache=False)
+    assert quick.findings == full.findings and quick.items == full.items
+    assert {f.file for f in quick.findings if f.code == "SM204"} == {LOAN}  # kept from the last run
+    assert run_gates(root).from_cache
+
+
+def test_an_edit_that_moves_lines_or_changes_what_other_files_see_runs_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = _full_runs(monkeypatch)
+    root = tree(tmp_path, BASE)
+    run_gates(root)
+    runs.clear()
+    text = str(BASE[BOOK])
+    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
+    assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
+    assert len(runs) == 1
+    rewrite_one(root, BOOK, text.replace("\n\n", "\n\nAn added line.\n\n", 1))
+    assert run_gates(root).findings == () and len(runs) == 2
+    rewrite_one(root, DOMAIN, str(BASE[DOMAIN]) + "\nA note.\n")  # an overview spec: always everything
+    run_gates(root)
+    assert len(runs) == 3
+
+
+def test_a_parse_cache_refreshed_by_another_command_is_not_mistaken_for_the_last_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specmesh_tasks.model.repo import load_repo
+
+    runs = _full_runs(monkeypatch)
+    root = tree(tmp_path, BASE)
+    run_gates(root)
+    rewrite_one(root, BOOK, str(BASE[BOOK]).replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
+    load_repo(root)  # e.g. the affected-tests command: the parse cache now holds the edited file
+    runs.clear()
+    assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
+    assert len(runs) == 1

@@ -236,8 +236,26 @@ class _Counter:
         monkeypatch.setattr(repo_module, "parse_spec", counting)
 
 
-def _cache_file(root: Path) -> Path:
+def _cache_base(root: Path) -> Path:
     return root / ".specify" / ".cache" / "parse" / "specs.pickle"
+
+
+def _shards(root: Path) -> list[Path]:
+    return [parse_cache.shard_path(_cache_base(root), k) for k in range(parse_cache.SHARDS)]
+
+
+def _cached_entries(root: Path) -> dict[str, object]:
+    entries: dict[str, object] = {}
+    for shard in _shards(root):
+        if shard.is_file():
+            entries.update(pickle.loads(shard.read_bytes())["entries"])
+    return entries
+
+
+def _plant(root: Path, content: bytes) -> None:
+    _cache_base(root).parent.mkdir(parents=True, exist_ok=True)
+    for shard in _shards(root):
+        shard.write_bytes(content)
 
 
 def test_cache_skips_unchanged_files_and_reparses_changed_ones(
@@ -245,7 +263,7 @@ def test_cache_skips_unchanged_files_and_reparses_changed_ones(
 ) -> None:
     root = _standard(spec_tree)
     first = load_repo(root)
-    assert _cache_file(root).is_file()
+    assert any(shard.is_file() for shard in _shards(root))
     counter = _Counter(monkeypatch)
     assert load_repo(root) == first and counter.paths == []
     spec = root / ".specify/specs/features/smember001-members/spec.md"
@@ -264,8 +282,9 @@ def test_cache_drops_deleted_files(spec_tree: Tree) -> None:
     (root / ".specify/specs/features/slead001/spec.md").unlink()
     repo = load_repo(root)
     assert "S-LEAD-001" not in repo.definitions
-    entries = pickle.loads(_cache_file(root).read_bytes())["entries"]
-    assert ".specify/specs/features/slead001/spec.md" not in entries and len(entries) == 7
+    entries = _cached_entries(root)
+    assert ".specify/specs/features/slead001/spec.md" not in entries
+    assert len([rel for rel in entries if rel.endswith(".md")]) == 7
 
 
 def test_cache_file_reads_back_the_model_classes_themselves(
@@ -288,8 +307,7 @@ def test_cache_file_reads_back_the_model_classes_themselves(
 def test_corrupt_cache_is_ignored(spec_tree: Tree, content: bytes) -> None:
     root = _standard(spec_tree)
     fresh = load_repo(root, cache=False)
-    _cache_file(root).parent.mkdir(parents=True, exist_ok=True)
-    _cache_file(root).write_bytes(content)
+    _plant(root, content)
     assert load_repo(root) == fresh
     assert load_repo(root) == fresh  # and the rewritten cache is good
 
@@ -311,8 +329,7 @@ class _Planted:
 def test_planted_cache_cannot_run_code(spec_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _standard(spec_tree)
     monkeypatch.chdir(root)
-    _cache_file(root).parent.mkdir(parents=True, exist_ok=True)
-    _cache_file(root).write_bytes(pickle.dumps({"key": parse_cache.cache_key(), "entries": _Planted()}))
+    _plant(root, pickle.dumps({"key": parse_cache.cache_key(), "entries": _Planted()}))
     repo = load_repo(root)
     assert not (root / "planted").exists() and len(repo.specs) == 8
 
@@ -320,7 +337,7 @@ def test_planted_cache_cannot_run_code(spec_tree: Tree, monkeypatch: pytest.Monk
 def test_cache_false_writes_nothing(spec_tree: Tree) -> None:
     root = _standard(spec_tree)
     load_repo(root, cache=False)
-    assert not _cache_file(root).exists()
+    assert not (root / ".specify" / ".cache" / "parse").exists()
 
 
 # ---------------------------------------------------------------- test tags
@@ -367,7 +384,7 @@ def test_xdist_workers_only_read_the_cache(spec_tree: Tree, monkeypatch: pytest.
     root = _standard(spec_tree)
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
     load_repo(root)
-    assert not _cache_file(root).exists()
+    assert not any(shard.exists() for shard in _shards(root))
 
 
 def test_a_long_lived_process_reuses_the_cache_it_holds(
@@ -383,5 +400,83 @@ def test_a_long_lived_process_reuses_the_cache_it_holds(
     monkeypatch.setattr(parse_cache, "_ModelUnpickler", Refuse)
     counter = _Counter(monkeypatch)
     assert load_repo(root) == first and counter.paths == []
-    _cache_file(root).write_bytes(b"rewritten by another process")
+    for shard in _shards(root):
+        if shard.exists():
+            shard.write_bytes(b"rewritten by another process")
     assert load_repo(root) == first and len(counter.paths) == 8  # re-read (and rejected): reparsed
+
+
+def test_one_edit_reparses_one_file_and_rewrites_only_its_shard(
+    spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _standard(spec_tree)
+    load_repo(root)
+    before = {p: p.stat().st_mtime_ns for p in _shards(root) if p.exists()}
+    assert len(before) > 1  # the tree is spread over several shards
+    rel = ".specify/specs/features/smember001-members/spec.md"
+    spec = root / rel
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Register", "Sign up"), encoding="utf-8")
+    counter = _Counter(monkeypatch)
+    dumped: list[int] = []
+    real_dumps = parse_cache._dumps
+
+    def counting(payload: dict[str, dict[str, object]]) -> bytes:
+        dumped.append(len(payload["entries"]))
+        return real_dumps(payload)
+
+    monkeypatch.setattr(parse_cache, "_dumps", counting)
+    load_repo(root)
+    own = parse_cache.shard_path(_cache_base(root), parse_cache.shard_of(rel))
+    after = {p: p.stat().st_mtime_ns for p in _shards(root) if p.exists()}
+    assert counter.paths == [rel]
+    assert [p for p in after if after[p] != before.get(p)] == [own]
+    assert len(dumped) == 1 and dumped[0] < 8  # only that shard's entries were pickled again
+
+
+def test_one_corrupt_shard_costs_only_its_own_entries(
+    spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _standard(spec_tree)
+    first = load_repo(root)
+    monkeypatch.setattr(parse_cache, "_IN_MEMORY", {})
+    rel = ".specify/specs/features/smember001-members/spec.md"
+    own = parse_cache.shard_path(_cache_base(root), parse_cache.shard_of(rel))
+    lost = sorted(r for r in _cached_entries(root) if parse_cache.shard_of(r) == parse_cache.shard_of(rel))
+    own.write_bytes(b"\x80\x04garbage")
+    counter = _Counter(monkeypatch)
+    assert load_repo(root) == first
+    assert sorted(counter.paths) == lost and len(lost) < 8
+    counter.paths.clear()
+    monkeypatch.setattr(parse_cache, "_IN_MEMORY", {})
+    assert load_repo(root) == first and counter.paths == []  # the shard was rewritten, good again
+
+
+def test_the_matrix_is_cached_and_reread_when_it_changes(
+    spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specmesh_tasks.model import repo as repo_module
+
+    root = _standard(spec_tree)
+    first = load_repo(root)
+    parsed: list[str] = []
+    real = repo_module.parse_matrix
+
+    def counting(text: str, rel: str):  # type: ignore[no-untyped-def]
+        parsed.append(rel)
+        return real(text, rel)
+
+    monkeypatch.setattr(repo_module, "parse_matrix", counting)
+    monkeypatch.setattr(parse_cache, "_IN_MEMORY", {})
+    assert load_repo(root).matrix == first.matrix and parsed == []
+    path = root / ".specify/specs/overview/matrix/cross-reference.json"
+    path.write_text('{"screens": {}}\n', encoding="utf-8")
+    changed = load_repo(root).matrix
+    assert parsed == [".specify/specs/overview/matrix/cross-reference.json"]
+    assert changed is not None and changed.data == {"screens": {}}
+
+
+def test_definitions_can_be_left_out(spec_tree: Tree) -> None:
+    root = _standard(spec_tree)
+    full = load_repo(root)
+    bare = load_repo(root, definitions=False)
+    assert full.definitions and bare.definitions == {} and bare.specs == full.specs
