@@ -129,7 +129,7 @@ def feature_spec(feature: int, modules: int) -> str:
         """) + rows + "\n"
 
 
-def generate(root: Path, modules: int, seed: int) -> None:
+def generate(root: Path, modules: int, seed: int, granularity: str = "file") -> None:
     rng = random.Random(seed)
     if root.exists():
         shutil.rmtree(root)
@@ -152,6 +152,7 @@ def generate(root: Path, modules: int, seed: int) -> None:
         "from specmesh_tasks.tasks.test import task_test  # noqa: F401\n"
         "DOIT_CONFIG = {'dep_file': '.specify/.cache/doit.json', 'backend': 'json', 'verbosity': 2}\n"
     )
+    (root / ".specify" / "specmesh.yaml").write_text(f"tests:\n  granularity: {granularity}\n")
     (root / ".gitignore").write_text(".specify/.cache/\n.testmondata*\n__pycache__/\n.pytest_cache/\n")
     git(root, "init", "-q")
     git(root, "add", "-A")
@@ -335,7 +336,7 @@ def measure(tools: Tools, case: str, repeats: int, change: object) -> Row:
 def bench(args: argparse.Namespace) -> dict[str, object]:
     work = Path(args.work or tempfile.mkdtemp(prefix="specmesh-bench-"))
     root = work / "project"
-    generate(root, args.modules, args.seed)
+    generate(root, args.modules, args.seed, args.granularity)
     env = child_env(args.keep_env)
     command, label = specmesh_command(root)
     tools = Tools(root, env, command)
@@ -468,6 +469,8 @@ def main() -> int:
     parser.add_argument("--mutations", type=int, default=20)
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--granularity", choices=("file", "definition"), default="file",
+                        help="tests.granularity of the generated project (default: file, the tool's default)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per case; the median is reported")
     parser.add_argument("--work", default=None, help="where to generate the project (default: a temp dir)")
     parser.add_argument("--keep-env", action="store_true", help="keep PYTHONDONTWRITEBYTECODE in children")

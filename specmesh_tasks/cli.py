@@ -31,6 +31,7 @@ from specmesh_tasks.errors import SpecmeshError, UserError
 PLUGINS = {
     "COMMAND": {"watch": "specmesh_tasks.watch.command:Watch"},
     "REPORTER": {"progress": "specmesh_tasks.reporter_progress:ProgressReporter"},
+    "BACKEND": {"specmesh-json": "specmesh_tasks.doitdb:QuietJsonDB"},
 }
 
 

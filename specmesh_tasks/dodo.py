@@ -63,7 +63,7 @@ _tune_gc()
 
 DOIT_CONFIG: dict[str, Any] = {
     "dep_file": _dep_file(),
-    "backend": "json",
+    "backend": "specmesh-json",  # doit's json backend, written only when a value changed
     "check_file_uptodate": "md5",
     "continue": True,
     "default_tasks": DEFAULT_TASKS,
