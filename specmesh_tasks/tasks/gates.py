@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from doit import task_params
-from doit.exceptions import InvalidDodoFile, TaskFailed
+from doit.exceptions import TaskFailed
 
 from specmesh_tasks.errors import UserError
-from specmesh_tasks.tasks.common import project_root, project_settings, spec_listing
+from specmesh_tasks.tasks.common import as_doit_error, project_root, project_settings, spec_listing
 
 FORMAT_NAMES = ("text", "json", "junit", "sarif", "github")
 
@@ -53,7 +53,7 @@ def _declare(options: dict[str, Any]) -> dict[str, Any]:
     try:
         check_options(options)
     except UserError as exc:  # one line and exit 3 while loading, as for any bad option
-        raise InvalidDodoFile(str(exc).removeprefix("error: ")) from None
+        raise as_doit_error(exc) from None
     return {
         "actions": [(gates_action, [], {"opts": dict(options)})],
         "file_dep": gate_inputs(),

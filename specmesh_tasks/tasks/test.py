@@ -16,10 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from doit import task_params
-from doit.exceptions import InvalidDodoFile, TaskFailed
+from doit.exceptions import TaskFailed
 
 from specmesh_tasks.errors import UserError
-from specmesh_tasks.tasks.common import project_root, project_settings
+from specmesh_tasks.tasks.common import as_doit_error, project_root, project_settings
 
 PARAMS: list[dict[str, Any]] = [
     {"name": "since", "long": "since", "type": str, "default": "",
@@ -50,7 +50,7 @@ def _declare(options: dict[str, Any]) -> dict[str, Any]:
     try:
         check_options(options)
     except UserError as exc:  # one line and exit 3 while loading, as for any bad option
-        raise InvalidDodoFile(str(exc).removeprefix("error: ")) from None
+        raise as_doit_error(exc) from None
     return {
         "actions": [(run_test_action, [], {"opts": dict(options)})],
         "uptodate": [False],
