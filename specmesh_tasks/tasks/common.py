@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from doit.exceptions import InvalidDodoFile
 from doit.task import Task
@@ -46,53 +46,48 @@ def as_doit_error(exc: UserError) -> InvalidDodoFile:
     return InvalidDodoFile(str(exc).removeprefix("error: "))
 
 
+_T = TypeVar("_T")
+
+
+def _memo(key: str, kind: type[_T], make: Callable[[], _T]) -> _T:
+    """The value cached under `key` for this run (or watch cycle), made on first use."""
+    value = _cache.get(key)
+    if not isinstance(value, kind):
+        value = make()
+        _cache[key] = value
+    return value
+
+
+def _or_doit_error(make: Callable[[], _T]) -> _T:
+    """`make()`, with a UserError turned into doit's one-line loading error (exit 3)."""
+    try:
+        return make()
+    except UserError as exc:
+        raise as_doit_error(exc) from None
+
+
 def project_root() -> Path:
     """The root for this run: SPECMESH_ROOT, else the nearest `.specify/` above the cwd."""
     key = "root:" + os.environ.get("SPECMESH_ROOT", "") + ":" + os.getcwd()
-    root = _cache.get(key)
-    if not isinstance(root, Path):
-        try:
-            root = find_root()
-        except UserError as exc:
-            raise as_doit_error(exc) from None
-        _cache[key] = root
-    return root
+    return _memo(key, Path, lambda: _or_doit_error(find_root))
 
 
 def project_settings() -> Settings:
     """The validated settings of the current root (ConfigError on a bad file)."""
     root = project_root()
-    key = f"settings:{root}"
-    settings = _cache.get(key)
-    if not isinstance(settings, Settings):
-        try:
-            settings = load_settings(root)
-        except UserError as exc:
-            raise as_doit_error(exc) from None
-        _cache[key] = settings
-    return settings
+    return _memo(f"settings:{root}", Settings, lambda: _or_doit_error(lambda: load_settings(root)))
 
 
 def spec_listing() -> Listing:
     """This run's listing of `.specify/specs/` (spec, plan, tasks and matrix files)."""
     root = project_root()
-    key = f"listing:{root}"
-    listing = _cache.get(key)
-    if not isinstance(listing, Listing):
-        listing = list_tree(root)
-        _cache[key] = listing
-    return listing
+    return _memo(f"listing:{root}", Listing, lambda: list_tree(root))
 
 
 def spec_tree() -> SpecTree:
     """One scan of the root's `.specify/specs/` for this run (headers cached by stat on disk)."""
     root = project_root()
-    key = f"tree:{root}"
-    tree = _cache.get(key)
-    if not isinstance(tree, SpecTree):
-        tree = scan_tree(root, spec_listing())
-        _cache[key] = tree
-    return tree
+    return _memo(f"tree:{root}", SpecTree, lambda: scan_tree(root, spec_listing()))
 
 
 def spec_entries() -> list[SpecEntry]:
