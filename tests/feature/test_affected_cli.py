@@ -357,6 +357,16 @@ def test_xdist_workers_and_junit(project: Path) -> None:
     assert selected(project) == []
 
 
+def test_nothing_affected_still_writes_a_junit_report(project: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    report = project / "reports" / "none.xml"
+    code, _, _ = run(project, junit=str(report))
+    assert code == 0
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "0"
+
+
 def test_store_durations_then_balanced_shards(project: Path) -> None:
     code, _, _ = run(project, run_all=True, store_durations=True)
     assert code == 0
