@@ -9,6 +9,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,24 @@ def spec_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return write_tree(tmp_path / "repo", files)
 
     return make
+
+
+@pytest.fixture
+def count_scandir(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """`reads = count_scandir()`: from then on, every directory read with os.scandir is listed."""
+
+    def start() -> list[str]:
+        reads: list[str] = []
+        real = os.scandir
+
+        def counting(path: Any) -> Any:
+            reads.append(str(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", counting)
+        return reads
+
+    return start
 
 
 @pytest.fixture

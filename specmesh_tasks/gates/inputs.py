@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from specmesh_tasks.discover import MATRIX_NAME, SKIPPED_DIRS, SPEC_FILE_NAMES, glob_to_regex, test_globs
+from specmesh_tasks.discover import (
+    MATRIX_CANDIDATES,
+    MATRIX_NAME,
+    RACY_NS,
+    SKIPPED_DIRS,
+    SPEC_FILE_NAMES,
+    SPECS_DIR,
+    glob_to_regex,
+    test_globs,
+)
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
@@ -25,10 +34,6 @@ if TYPE_CHECKING:
 PYTEST_CONFIG_FILES = ("pyproject.toml", "pytest.ini", "tox.ini", "setup.cfg")
 TEMPLATE_FILES = (".specify/templates/plan.md.j2", ".specify/templates/tasks.md.j2")
 CONFIG_FILE = ".specify/specmesh.yaml"
-SPECS_DIR = ".specify/specs"
-MATRIX_CANDIDATES = (f"{SPECS_DIR}/overview/matrix/{MATRIX_NAME}", f".specify/matrix/{MATRIX_NAME}",
-                     f"{SPECS_DIR}/matrix/{MATRIX_NAME}")
-RACY_NS = 100_000_000
 _SPEC_DIR_FILES = SPEC_FILE_NAMES | {"plan.md", "tasks.md", MATRIX_NAME}
 
 Stamp = list[int] | None

@@ -152,18 +152,6 @@ def _age(root: Path, seconds: float = 60) -> None:
     os.utime(root, (past, past))
 
 
-def _counting_scandir(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    reads: list[str] = []
-    real = os.scandir
-
-    def counting(path: Any) -> Any:
-        reads.append(str(path))
-        return real(path)
-
-    monkeypatch.setattr(discover.os, "scandir", counting)
-    return reads
-
-
 LISTED = {
     ".specify/specs/features/a/spec.md": FEATURE,
     ".specify/specs/features/a/plan.md": "# Plan\n",
@@ -173,13 +161,13 @@ LISTED = {
 
 
 def test_listing_is_kept_between_runs_and_reread_where_a_directory_changed(
-        spec_tree: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        spec_tree: Any, count_scandir: Any) -> None:
     root = spec_tree(LISTED)
     _age(root)
     first = scan_specs(root)
     assert (root / ".specify/.cache/listing.json").is_file()
     discover.clear_cache()  # a new process: only the cache files remain
-    reads = _counting_scandir(monkeypatch)
+    reads = count_scandir()
     assert scan_specs(root) == first and reads == []
     # A spec added to a directory that already existed: only that directory is read again.
     (root / ".specify/specs/features/b/test-scenarios.md").write_text("# T\n\nSpec ID: TS-B-001\n", encoding="utf-8")
@@ -201,11 +189,12 @@ def test_listing_is_kept_between_runs_and_reread_where_a_directory_changed(
         ".specify/specs/overview/domain/spec.md"]
 
 
-def test_just_written_directories_and_specs_are_read_again(spec_tree: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_just_written_directories_and_specs_are_read_again(
+        spec_tree: Any, count_scandir: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     root = spec_tree(LISTED)  # written just now: within the racy window
     scan_specs(root)
     discover.clear_cache()
-    reads = _counting_scandir(monkeypatch)
+    reads = count_scandir()
     opened: list[str] = []
     real_read = discover._read_head
     monkeypatch.setattr(discover, "_read_head", lambda path: opened.append(path) or real_read(path))

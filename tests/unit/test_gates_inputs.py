@@ -12,7 +12,6 @@ from gates_trees import BASE, write
 
 from specmesh_tasks.discover import find_matrix, iter_spec_files, iter_test_files
 from specmesh_tasks.fsutil import rel_posix
-from specmesh_tasks.gates import inputs
 from specmesh_tasks.gates.inputs import _glob_roots, scan_inputs
 
 EXTRA = {
@@ -70,19 +69,12 @@ def test_matrix_choice_follows_discover_without_the_standard_one(root: Path) -> 
     assert found.matrix == rel_posix(matrix, root) == ".specify/specs/a/cross-reference.json"
 
 
-def test_unchanged_directories_are_not_read_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_directories_are_not_read_again(root: Path, count_scandir: Any) -> None:
     age(root)
     memo: dict[str, Any] = {}
     first, changed = scan_inputs(root, None, memo, time.time_ns())
     assert changed
-    reads: list[str] = []
-    real_scandir = os.scandir
-
-    def counting(path: Any) -> Any:
-        reads.append(str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(inputs.os, "scandir", counting)
+    reads = count_scandir()
     again, changed = scan_inputs(root, None, memo, time.time_ns())
     assert (again, changed, reads) == (first, False, [])
     # A new file changes its directory's mtime: only that directory is read again.
@@ -95,12 +87,10 @@ def test_unchanged_directories_are_not_read_again(root: Path, monkeypatch: pytes
     assert reads == [str(root / ".specify/specs/crm/features/lead")]
 
 
-def test_recently_changed_directories_are_read_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recently_changed_directories_are_read_again(root: Path, count_scandir: Any) -> None:
     memo: dict[str, Any] = {}
     scan_inputs(root, None, memo, time.time_ns())  # directories were just written: racy
-    reads: list[str] = []
-    real_scandir = os.scandir
-    monkeypatch.setattr(inputs.os, "scandir", lambda p: reads.append(str(p)) or real_scandir(p))
+    reads = count_scandir()
     scan_inputs(root, None, memo, time.time_ns())
     assert reads
 
