@@ -189,6 +189,7 @@ def _begin(root: str) -> None:
     from specmesh_tasks.fsutil import write_if_changed
 
     _run["summary"] = True
+    _run["reported"] = False  # a new run (or watch cycle): nothing reported yet
     write_if_changed(_run_token(Path(root)), str(_run_pid()))
 
 

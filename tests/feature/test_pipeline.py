@@ -55,3 +55,24 @@ def test_machine_formats_own_stdout(run_specmesh, example_copy: Path) -> None:  
     report = json.loads(result.stdout)  # progress lines went to stderr
     assert report["schema"] == 1 and report["summary"]["failed"] == 0
     assert os.path.isabs(report["root"])
+
+
+def test_each_run_in_one_process_reports_blocked_plans_again(example_copy: Path) -> None:
+    """A watcher runs many times in one process: `tasks` alone must still report a blocked plan."""
+    import subprocess
+    import sys
+
+    spec = example_copy / LOAN_SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "| FR-LOAN-002 | ", "| FR-LOAN-002 | [NEEDS CLARIFICATION: which calendar?] ", 1), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from doit.cmd_base import ModuleTaskLoader\nfrom doit.doit_cmd import DoitMain\n"
+        "import specmesh_tasks.dodo as d\n"
+        "first = DoitMain(ModuleTaskLoader(d)).run(['plan'])\n"
+        "second = DoitMain(ModuleTaskLoader(d)).run(['tasks'])\n"
+        "print('codes', first, second)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=example_copy, capture_output=True, text=True,
+                          env={**os.environ, "SPECMESH_ROOT": str(example_copy)}, check=False)
+    assert "codes 1 1" in done.stdout, done.stdout + done.stderr
