@@ -23,7 +23,9 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 
+from specmesh_tasks.affected import early
 from specmesh_tasks.errors import SpecmeshError, UserError
 
 # Our doit plugins, also registered through the API so that a source checkout whose installed
@@ -93,23 +95,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not os.path.isdir(root):
                 raise UserError(f"error: --root {root}: not a directory")
             os.environ["SPECMESH_ROOT"] = os.path.abspath(root)
-        from doit.cmd_base import ModuleTaskLoader
-        from doit.doit_cmd import DoitMain
-        from doit.exceptions import InvalidDodoFile
-
-        try:
-            from specmesh_tasks import dodo
-        except InvalidDodoFile as exc:  # e.g. a bad specmesh.yaml, found while loading
-            print(f"ERROR: {exc}", file=sys.stderr)
-            return 3
-        needed = creators_for(args)
-        namespace = {name: getattr(dodo, name) for name in (needed or dodo.__all__)}
-        namespace["DOIT_CONFIG"] = dodo.DOIT_CONFIG
-        doit_main = DoitMain(ModuleTaskLoader(namespace), config_filenames=(), extra_config=PLUGINS)
         if not is_run(args):
-            return int(doit_main.run(args) or 0)  # some commands (forget, clean) return None
-        with _project_lock():
-            return int(doit_main.run(args) or 0)
+            return _run_doit(args)
+        project = _project_root()
+        with _project_lock(project):
+            if project is None or not early.is_plain_test(args):
+                return _run_doit(args)
+            early.prestart(project)  # pytest starts up while doit loads (affected/early.py)
+            try:
+                return _run_doit(args)
+            finally:
+                early.discard()
     except SpecmeshError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
@@ -117,18 +113,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _project_lock() -> AbstractContextManager[None]:
-    """The run lock of the project, or nothing when there is no project (doit reports that)."""
-    import contextlib
-
-    from specmesh_tasks.discover import find_root
-    from specmesh_tasks.state import run_lock
+def _run_doit(args: list[str]) -> int:
+    """doit's command line over the bundled tasks (only the creators `args` needs, for a run)."""
+    from doit.cmd_base import ModuleTaskLoader
+    from doit.doit_cmd import DoitMain
+    from doit.exceptions import InvalidDodoFile
 
     try:
-        root = find_root()
+        from specmesh_tasks import dodo
+    except InvalidDodoFile as exc:  # e.g. a bad specmesh.yaml, found while loading
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 3
+    needed = creators_for(args)
+    namespace = {name: getattr(dodo, name) for name in (needed or dodo.__all__)}
+    namespace["DOIT_CONFIG"] = dodo.DOIT_CONFIG
+    doit_main = DoitMain(ModuleTaskLoader(namespace), config_filenames=(), extra_config=PLUGINS)
+    return int(doit_main.run(args) or 0)  # some commands (forget, clean) return None
+
+
+def _project_root() -> Path | None:
+    """The project's root, or None when there is none (doit's run then reports that)."""
+    from specmesh_tasks.discover import find_root
+
+    try:
+        return find_root()
     except UserError:
-        return contextlib.nullcontext()
-    return run_lock(root)
+        return None
+
+
+def _project_lock(root: Path | None) -> AbstractContextManager[None]:
+    """The run lock of the project, or nothing when there is no project."""
+    import contextlib
+
+    from specmesh_tasks.state import run_lock
+
+    return contextlib.nullcontext() if root is None else run_lock(root)
 
 
 def _default_sigpipe() -> None:

@@ -472,10 +472,55 @@ def test_globs(root: Path, settings: Settings | None = None) -> tuple[str, ...]:
 def iter_test_files(root: Path, settings: Settings | None = None) -> list[Path]:
     """The test files the configured globs match (never inside `.git`, caches or venvs)."""
     root = Path(root)
-    patterns = [glob_to_regex(g) for g in test_globs(root, settings)]
-    found = []
-    for path in walk_files(root, SKIPPED_DIRS | {".specify"}):
-        rel = rel_posix(path, root)
-        if any(p.match(rel) for p in patterns):
-            found.append(path)
-    return sorted(found)
+    return [root / rel for rel in test_file_paths(root, settings)]
+
+
+def test_file_paths(root: Path, settings: Settings | None = None) -> list[str]:
+    """Root-relative POSIX paths of the test files the configured globs match, in path order.
+
+    Only the globs' literal leading directories are walked (`tests/**/test_*.py` walks `tests/`),
+    with `walk_files`' rules: skipped names, virtual environments and symlinked directories are
+    never entered, and neither is `.specify/`."""
+    globs = test_globs(root, settings)
+    patterns = [glob_to_regex(g) for g in globs]
+    skipped = SKIPPED_DIRS | {".specify"}
+    found: set[str] = set()
+    for top in _glob_tops(globs):
+        if _enterable(str(root), top, skipped):
+            found.update(rel for rel in _walk_relative(str(root), top, skipped)
+                         if any(p.match(rel) for p in patterns))
+    return sorted(found, key=lambda rel: rel.split("/"))  # the order of the Path objects
+
+
+def _glob_tops(globs: tuple[str, ...]) -> list[str]:
+    """The outermost literal directories the globs start with ("" for the root itself)."""
+    tops: set[str] = set()
+    for glob in globs:
+        literal: list[str] = []
+        for part in glob.split("/")[:-1]:
+            if any(c in part for c in "*?[") or part in ("", ".", ".."):
+                break
+            literal.append(part)
+        tops.add("/".join(literal))
+    return [t for t in sorted(tops) if not any(o != t and (o == "" or t.startswith(o + "/")) for o in tops)]
+
+
+def _enterable(root: str, top: str, skipped: frozenset[str]) -> bool:
+    """Whether a walk from the root would have reached `top` (see `walk_files`)."""
+    here = root
+    for part in top.split("/") if top else ():
+        here = os.path.join(here, part)
+        if part in skipped or os.path.islink(here) or os.path.exists(os.path.join(here, "pyvenv.cfg")):
+            return False
+    return os.path.isdir(here)
+
+
+def _walk_relative(root: str, top: str, skipped: frozenset[str]) -> Iterator[str]:
+    """Every file under `root/top` as a root-relative POSIX path (strings: no Path per file)."""
+    for dirpath, dirnames, filenames in os.walk(os.path.join(root, top) if top else root):
+        dirnames[:] = [d for d in dirnames
+                       if d not in skipped and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))]
+        base = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if base == "." else base + "/"
+        for name in filenames:
+            yield prefix + name

@@ -30,8 +30,8 @@ class PytestChild:
         self.tmp = tempfile.TemporaryDirectory(prefix="specmesh-")
         self.results_file = Path(self.tmp.name) / "results.json"
         self.select_file = Path(self.tmp.name) / "select.json"
-        command = [sys.executable, "-m", "pytest", "-p", "specmesh_tasks.affected.pytest_results",
-                   *marker_plugin(), f"--specmesh-results={self.results_file}",
+        command = [sys.executable, "-m", "specmesh_tasks.affected.pytest_main",
+                   "-p", "specmesh_tasks.affected.pytest_results", f"--specmesh-results={self.results_file}",
                    f"--specmesh-select={self.select_file}", *extra]
         if junit:
             command.append(f"--junitxml={Path(junit).resolve()}")
@@ -95,16 +95,6 @@ def selection_dirs(arguments: Sequence[str]) -> list[str]:
         if not any(directory == o or directory.startswith(o + "/") or o == "." for o in outer):
             outer.append(directory)
     return outer
-
-
-def marker_plugin() -> list[str]:
-    """`-p specmesh_tasks.pytest_plugin` when our entry point is not installed (a source checkout);
-    loading it twice would be an error, so ask the installed metadata first."""
-    from importlib.metadata import entry_points
-
-    if any(ep.name == "specmesh" for ep in entry_points(group="pytest11")):
-        return []
-    return ["-p", "specmesh_tasks.pytest_plugin"]
 
 
 def child_env() -> dict[str, str]:

@@ -17,11 +17,11 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from specmesh_tasks.affected.imports import ImportRef, parse_python, scan_imports
-from specmesh_tasks.affected.symbols import summarize
-from specmesh_tasks.model.spec import Location, TestTag
+if TYPE_CHECKING:  # the readers load only when a file is (re)read: a stat-only run skips them
+    from specmesh_tasks.affected.imports import ImportRef
+    from specmesh_tasks.model.spec import TestTag
 
 SCHEMA = 3
 CACHE_NAME = "affected-files.json"
@@ -140,6 +140,9 @@ class FactsCache:
 
 def _read_facts(rel: str, data: bytes, digest: str, test: bool) -> FileFacts:
     """Parse a file once for everything we need from it."""
+    from specmesh_tasks.affected.imports import ImportRef, parse_python, scan_imports
+    from specmesh_tasks.affected.symbols import summarize
+
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     python = rel.endswith(".py")
     tree, error = parse_python(text) if python else (None, None)
@@ -174,6 +177,9 @@ def _to_entry(facts: FileFacts, stat: os.stat_result, test: bool) -> dict[str, A
 
 
 def _from_entry(rel: str, entry: dict[str, Any]) -> FileFacts:
+    from specmesh_tasks.affected.imports import ImportRef
+    from specmesh_tasks.model.spec import Location, TestTag
+
     imports = tuple(ImportRef(m, tuple(n), int(lv)) for m, n, lv in entry.get("i", ()))
     tags = tuple(TestTag(i, Location(rel, int(line)), test, src) for i, line, test, src in entry.get("t", ()))
     tests = tuple(entry["n"]) if "n" in entry else None

@@ -21,6 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from specmesh_tasks.affected.begin import (
+    STATE_NAME,
+    STATE_SCHEMA,
+    Started,
+    TestOptions,
+    everything_runs,
+    list_test_paths,
+    load_state,
+    start,
+)
 from specmesh_tasks.affected.child import PytestChild, selection_dirs
 from specmesh_tasks.affected.facts import FactsCache
 from specmesh_tasks.affected.fingerprints import (
@@ -31,7 +41,6 @@ from specmesh_tasks.affected.fingerprints import (
 )
 from specmesh_tasks.affected.imports import Resolver
 from specmesh_tasks.affected.select import (
-    FileRecord,
     Pick,
     Selection,
     Since,
@@ -45,26 +54,8 @@ from specmesh_tasks.errors import UserError
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
 
-STATE_SCHEMA = 1
-STATE_NAME = "affected-state.json"
-FILES_CACHE_NAME = "affected-files.json"
 REQUIREMENTS_CACHE_NAME = "affected-requirements.json"
 EDGES_CACHE_NAME = "affected-edges.json"
-
-
-@dataclass(frozen=True, slots=True)
-class TestOptions:
-    """The options of `specmesh test` (doit task parameters)."""
-
-    __test__ = False
-
-    since: str | None = None
-    shard: str | None = None
-    explain: bool = False
-    junit: str | None = None
-    pytest_args: str = ""
-    run_all: bool = False
-    store_durations: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +77,12 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     extra = _split_pytest_args(options.pytest_args)
     if options.junit and settings.tests.command:
         raise UserError("error: --junit needs the pytest runner; tests.command is set in specmesh.yaml")
+    from specmesh_tasks.affected import early
     from specmesh_tasks.state import cache_dir
 
     cache = cache_dir(root)
-    facts = FactsCache(root, cache / FILES_CACHE_NAME)
-    test_paths = _test_paths(root, settings)
-    state = load_state(cache / STATE_NAME)
-    child = None
-    if not settings.tests.command and _likely_to_run(options, facts, test_paths, state):
-        child = PytestChild(root, selection_dirs(test_paths), extra, options.junit)
-    if child is not None and _everything_runs(options, state):
-        # Nothing recorded yet (or --all): every test runs, so the fingerprints needed to record
-        # the outcomes are computed while pytest runs, on the other core.
-        child.send(sorted(test_paths))
+    started = early.claim(root, options) or start(root, settings, options, extra)
+    facts, test_paths, state, child = started.facts, started.test_paths, started.state, started.child
     try:
         prepared = prepare(root, settings, options, facts, test_paths=test_paths, state=state)
     except BaseException:
@@ -120,7 +104,7 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     if settings.tests.command:
         code, outcomes, complete = _run_command(root, settings.tests.command, prepared.arguments)
     else:
-        if child is not None and _everything_runs(options, state):
+        if child is not None and everything_runs(options, state):
             code, results = child.wait()
         else:
             child = child or PytestChild(root, selection_dirs(prepared.arguments), extra, options.junit)
@@ -164,30 +148,12 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _likely_to_run(options: TestOptions, facts: FactsCache, test_paths: Sequence[str], state: State) -> bool:
-    """A cheap guess (stats only) that some test will be selected, to start pytest early.
-    Only speed depends on it: a wrong guess costs a killed child or a later start."""
-    if not test_paths:
-        return False
-    if options.run_all or options.since or not state.files:
-        return True
-    if set(test_paths) != set(state.files) or any(r.failed for r in state.files.values()):
-        return True
-    return facts.any_stale()
-
-
-def _everything_runs(options: TestOptions, state: State) -> bool:
-    """Every test file runs whole, whatever the fingerprints say (so pytest need not wait)."""
-    plain = not (options.shard or options.since or options.explain)
-    return plain and (options.run_all or not state.files)
-
-
 def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCache, *,
             test_paths: Sequence[str] | None = None, state: State | None = None) -> Prepared:
     """List, fingerprint and select (no runner started)."""
     python = not settings.tests.command
     if test_paths is None:
-        test_paths = _test_paths(root, settings)
+        test_paths = list_test_paths(root, settings)
     resolver = Resolver(str(root), settings.tests.sources) if python else None
     requirements = _requirements(root, settings, test_paths, facts, cache_path(root).parent)
     since = changes_since(root, options.since) if options.since else None
@@ -233,12 +199,6 @@ def cache_path(root: Path) -> Path:
     return cache_dir(root) / STATE_NAME
 
 
-def _test_paths(root: Path, settings: Settings) -> list[str]:
-    from specmesh_tasks.discover import iter_test_files
-
-    return [p.relative_to(root).as_posix() for p in iter_test_files(root, settings)]
-
-
 def _requirements(root: Path, settings: Settings, test_paths: Sequence[str], facts: FactsCache,
                   cache: Path) -> RequirementIndex:
     """Requirement fingerprints, read only when some test cites an ID (the no-tag case stays cheap)."""
@@ -248,21 +208,6 @@ def _requirements(root: Path, settings: Settings, test_paths: Sequence[str], fac
 
 
 # --- state -------------------------------------------------------------------------------------
-
-
-def load_state(path: Path) -> State:
-    """The recorded state ({} when missing, unreadable or of another schema: rebuilt, not migrated)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return State()
-    if not isinstance(data, dict) or data.get("schema") != STATE_SCHEMA:
-        return State()
-    files = {
-        path: FileRecord(str(r.get("fp", "")), dict(r.get("req", {})), tuple(r.get("failed", ())))
-        for path, r in (data.get("files") or {}).items()
-    }
-    return State(files, dict(data.get("digests") or {}))
 
 
 def dump_state(state: State) -> str:
@@ -448,4 +393,4 @@ def _nothing_message(prepared: Prepared) -> str:
     return f"no test affected ({count} test file{'s' if count != 1 else ''} up to date)"
 
 
-__all__ = ["RequirementIndex", "TestOptions", "prepare", "run_affected"]
+__all__ = ["RequirementIndex", "Started", "TestOptions", "prepare", "run_affected", "start"]

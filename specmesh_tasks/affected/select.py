@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from specmesh_tasks.affected.fingerprints import Citation, TestFile
+if TYPE_CHECKING:  # annotations only: `begin` reads the state without the fingerprint machinery
+    from specmesh_tasks.affected.fingerprints import Citation, TestFile
 
 MAX_LISTED = 5
 

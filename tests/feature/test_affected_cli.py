@@ -389,3 +389,59 @@ def test_non_python_runner_uses_files_and_tags(project: Path) -> None:
     assert selected(project) == []
     edit(project, SPEC, "Compute the total", "Compute the grand total")
     assert selected(project) == ["web/login.test.js"]
+
+
+def specmesh(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SPECMESH_ROOT"}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-m", "specmesh_tasks.cli", "--root", str(root), *args],
+                          cwd=root, env=env, capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_plain_specmesh_test_runs_and_its_pytest_still_runs_exit_handlers(project: Path) -> None:
+    # `specmesh test` with no option starts pytest before doit loads, and pytest ends with a quick
+    # exit: what tests registered with atexit must still happen, and the exit code must come through.
+    write(project, {"tests/conftest.py": """\
+        import atexit
+        import pathlib
+
+        atexit.register(lambda: pathlib.Path("exit-handler-ran.txt").write_text("yes"))
+        """})
+    done = specmesh(project, "test")
+    assert done.returncode == 0, done.stderr
+    assert "6 passed" in done.stdout  # the conftest above every test changed: all of them ran
+    assert (project / "exit-handler-ran.txt").read_text() == "yes"
+    edit(project, "tests/test_other.py", "== 3", "== 4")
+    failed = specmesh(project, "test")
+    assert failed.returncode == 1
+    assert "1 failed" in failed.stdout and "Traceback" not in failed.stderr
+    unchanged = specmesh(project, "test")
+    assert unchanged.returncode == 1  # the failure is re-run until it passes
+    edit(project, "tests/test_other.py", "== 4", "== 3")
+    assert specmesh(project, "test").returncode == 0
+    nothing = specmesh(project, "test")
+    assert nothing.returncode == 0 and "no test affected" in nothing.stderr
+    assert "test session starts" not in nothing.stdout
+
+
+def test_an_early_start_serves_only_a_plain_run_of_its_own_root(project: Path, tmp_path: Path) -> None:
+    from specmesh_tasks.affected import early
+
+    edit(project, "src/app/other.py", "return 3", "return 1 + 2")
+    started = early.prestart(project)
+    assert started is not None and started.child is not None
+    assert early.claim(project.resolve(), TestOptions(explain=True)) is None
+    assert started.child.process.poll() is not None  # other options: stopped unseen
+
+    started = early.prestart(project)
+    assert started is not None and started.child is not None
+    assert early.claim(tmp_path.resolve(), TestOptions()) is None  # another root
+    assert started.child.process.poll() is not None
+
+    started = early.prestart(project)
+    assert started is not None and started.child is not None
+    code, _, err = run(project)  # the action's run claims it and hands it the selection
+    assert code == 0, err
+    assert started.child.process.returncode == 0
+    assert early.claim(project.resolve(), TestOptions()) is None  # claimed once
+    early.discard()

@@ -230,3 +230,40 @@ def test_entries_hold_plain_strings_and_give_the_model_kind_on_demand(spec_tree:
     assert entry.path == root / ".specify/specs/features/b/spec.md" and entry.dir == entry.path.parent
     assert entry.folder == str(entry.dir) and entry.name == "spec.md"
     assert kind_from_type("[Feature | Fix]") is SpecKind.FEATURE
+
+
+def test_test_files_walk_only_the_globs_literal_directories(spec_tree, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    root = spec_tree({
+        "pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["tests", "tests/unit", "checks"]\n',
+        "tests/unit/test_a.py": "",
+        "tests/test_b.py": "",
+        "checks/test_c.py": "",
+        "src/pkg/test_not_a_test_path.py": "",
+        "test_top.py": "",
+    })
+    walked: list[str] = []
+    real_walk = os.walk
+
+    def recording_walk(top: str, *args: Any, **kwargs: Any) -> Any:
+        walked.append(os.path.relpath(top, root))
+        return real_walk(top, *args, **kwargs)
+
+    monkeypatch.setattr(discover.os, "walk", recording_walk)
+    found = [p.relative_to(root).as_posix() for p in iter_test_files(root)]
+    assert found == ["checks/test_c.py", "tests/test_b.py", "tests/unit/test_a.py"]
+    assert sorted(walked) == ["checks", "tests"]  # `tests/unit` lies inside `tests`: walked once
+
+
+def test_test_files_keep_path_order_and_never_enter_symlinks_or_specify(spec_tree) -> None:  # type: ignore[no-untyped-def]
+    root = spec_tree({
+        "tests/a-b/test_x.py": "",
+        "tests/a/test_y.py": "",
+        ".specify/tests/test_z.py": "",
+        "elsewhere/test_w.py": "",
+    })
+    os.symlink(root / "elsewhere", root / "tests" / "linked")
+    os.symlink(root / "elsewhere", root / "outer")
+    found = [p.relative_to(root).as_posix() for p in iter_test_files(root)]
+    assert found == ["tests/a/test_y.py", "tests/a-b/test_x.py"]  # Path order: `a` before `a-b`
+    (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["outer", ".specify"]\n')
+    assert iter_test_files(root) == []  # a symlinked or skipped top directory is not entered either
