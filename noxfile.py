@@ -32,9 +32,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy (strict) over the package."""
+    """mypy (strict) over the package and the benchmarks (which import its internals)."""
     session.install("-e", ".", "mypy", "types-PyYAML")
     session.run("mypy", "specmesh_tasks")
+    session.run("mypy", "bench")
 
 
 # ----------------------------------------------------------------------------- CI stages

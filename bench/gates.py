@@ -257,7 +257,9 @@ def run_bench(work: Path, root: Path, env: dict[str, str], n: int, repeat: int, 
         for stray in work.glob("*.doit.json*"):
             stray.unlink()
 
-    gates = lambda: timed(cmd, work, env, ok=(0, 1))  # noqa: E731
+    def gates() -> float:
+        return timed(cmd, work, env, ok=(0, 1))
+
     cold = median_of(repeat, gates, clear)
     gates()  # warm every cache after the last cold run
     time.sleep(0.3)
