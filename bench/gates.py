@@ -304,7 +304,8 @@ def in_process_share(root: Path, target: Path, original: str, repeat: int) -> li
     sys.path.insert(0, str(REPO))
     from specmesh_tasks.config import load_settings
     from specmesh_tasks.gates.context import RuleContext
-    from specmesh_tasks.gates.run import evaluate, run_gates
+    from specmesh_tasks.gates.evaluate import evaluate
+    from specmesh_tasks.gates.run import run_gates
     from specmesh_tasks.model.repo import gc_paused, load_repo
 
     settings = load_settings(root)

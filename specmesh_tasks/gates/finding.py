@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from specmesh_tasks.model.spec import Location
+if TYPE_CHECKING:  # reports of a cached run are made without loading the model
+    from specmesh_tasks.model.spec import Location
 
 
 class Severity(str, Enum):

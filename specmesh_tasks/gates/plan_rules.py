@@ -36,13 +36,16 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from specmesh_tasks.gates.catalog import rule
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.finding import Finding, finding
 from specmesh_tasks.gates.index import repo_index, usable_spec_id
 from specmesh_tasks.model.spec import Location, MarkerKind, Repo, SpecDoc, SpecKind
-from specmesh_tasks.render.markers import FORMAT_VERSION, PlanScan, SlotKind, scan_plan
+
+if TYPE_CHECKING:  # the plan scanner loads when a rule runs, not when the rules are registered
+    from specmesh_tasks.render.markers import PlanScan
 
 PLAN_MARKER = re.compile(r"<!--\s*specmesh:plan\s+v\d+\b")
 
@@ -109,6 +112,8 @@ class _Managed:
 def _managed_plans(repo: Repo, ctx: RuleContext) -> list[_Managed]:
     """Every plan.md with our format marker, with its sibling spec (scanned once per run)."""
     def scan_all() -> list[_Managed]:
+        from specmesh_tasks.render.markers import scan_plan
+
         out = []
         for rel in ctx.plan_files:
             text = ctx.read_text(rel)
@@ -169,6 +174,8 @@ def fresh_inputs_hash(spec: SpecDoc, repo: Repo, ctx: RuleContext) -> str | None
     fix="Run `specmesh plan` (or `doit plan`); human text in the plan is kept.",
 )
 def check_stale_plans(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
+    from specmesh_tasks.render.markers import FORMAT_VERSION
+
     for plan in _managed_plans(repo, ctx):
         if plan.scan.format_version != FORMAT_VERSION or not _planned(plan.spec, ctx):
             continue
@@ -193,6 +200,8 @@ def check_stale_plans(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
         "`specmesh plan --force` (the edited file is kept as plan.md.orig).",
 )
 def check_edited_plan_text(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
+    from specmesh_tasks.render.markers import SlotKind
+
     for plan in _managed_plans(repo, ctx):
         for slot in plan.scan.slots:
             if slot.edited:
@@ -215,6 +224,8 @@ def check_edited_plan_text(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
         "`specmesh plan --force` removes the stray marker for you.",
 )
 def check_broken_plan_markers(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
+    from specmesh_tasks.render.markers import FORMAT_VERSION
+
     for plan in _managed_plans(repo, ctx):
         sid = usable_spec_id(plan.spec) if plan.spec else None
         if plan.scan.format_version != FORMAT_VERSION:

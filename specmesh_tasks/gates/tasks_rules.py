@@ -20,12 +20,9 @@ from specmesh_tasks.gates.index import RepoIndex, repo_index, usable_spec_id
 from specmesh_tasks.gates.plan_rules import mentions, sibling_spec
 from specmesh_tasks.materialize import checks
 from specmesh_tasks.materialize.checks import TasksView
-from specmesh_tasks.materialize.facts import UseCaseFact
 from specmesh_tasks.model.ids import IdKind
 from specmesh_tasks.model.spec import Location, Problem, Repo, SpecKind
 from specmesh_tasks.parse import task_codes as codes
-from specmesh_tasks.parse.breakdown import parse_breakdown
-from specmesh_tasks.parse.tasks_md import parse_tasks_md
 
 _PLAN = "plan.md"
 _TASKS = "tasks.md"
@@ -44,6 +41,11 @@ def _features(repo: Repo, ctx: RuleContext) -> list[_Feature]:
 
 
 def _build(repo: Repo, ctx: RuleContext) -> list[_Feature]:
+    # The readers load only when the rules run: registering them (every gates run) stays cheap.
+    from specmesh_tasks.materialize.facts import UseCaseFact
+    from specmesh_tasks.parse.breakdown import parse_breakdown
+    from specmesh_tasks.parse.tasks_md import parse_tasks_md
+
     index = repo_index(repo, ctx)
     plans, tasks = set(ctx.plan_files), set(ctx.tasks_files)
     folders = sorted({posixpath.dirname(p) for p in plans | tasks})

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from specmesh_tasks.materialize.facts import UseCaseFact
 from specmesh_tasks.model.ids import SCAN_PATTERNS, IdKind
 from specmesh_tasks.model.spec import Location, Problem
 from specmesh_tasks.parse import task_codes as codes
-from specmesh_tasks.parse.breakdown import Breakdown
-from specmesh_tasks.parse.tasks_md import TaskLine, TasksDoc
+
+if TYPE_CHECKING:  # the readers are not needed to register the gates that use these checks
+    from specmesh_tasks.materialize.facts import UseCaseFact
+    from specmesh_tasks.parse.breakdown import Breakdown
+    from specmesh_tasks.parse.tasks_md import TaskLine, TasksDoc
 
 IsDefined = Callable[[str], bool]
 Exists = Callable[[str], bool]

@@ -12,8 +12,9 @@ from gates_trees import BASE, BOOK, DOMAIN, LOAN, TESTS, VISION, Gate, edit, mak
 
 from specmesh_tasks.gates import catalog
 from specmesh_tasks.gates.context import RuleContext
+from specmesh_tasks.gates.evaluate import evaluate
 from specmesh_tasks.gates.finding import Reported, Severity
-from specmesh_tasks.gates.run import evaluate, run_gates
+from specmesh_tasks.gates.run import run_gates
 from specmesh_tasks.model.spec import Location, Problem, Repo, SpecDoc, SpecKind
 
 

@@ -12,7 +12,7 @@ from gates_cases import CASES, LOAN_DIR
 from gates_trees import BASE, BOOK, DOMAIN, LOAN, MATRIX, TESTS, Files, edit, with_files, write
 
 from specmesh_tasks.errors import UserError
-from specmesh_tasks.gates import run as run_module
+from specmesh_tasks.gates import evaluate as evaluate_module
 from specmesh_tasks.gates.baseline import apply_baseline, load_baseline, render_baseline
 from specmesh_tasks.gates.finding import Reported, Severity
 from specmesh_tasks.gates.run import run_gates
@@ -197,13 +197,13 @@ def test_one_changed_spec_is_the_only_one_checked_again(tmp_path: Path,
     root = tree(tmp_path, BASE)
     run_gates(root)
     checked: list[str] = []
-    original = run_module.check_spec
+    original = evaluate_module.check_spec
 
     def spy(spec, ctx, rules):  # type: ignore[no-untyped-def]
         checked.append(spec.path)
         return original(spec, ctx, rules)
 
-    monkeypatch.setattr(run_module, "check_spec", spy)
+    monkeypatch.setattr(evaluate_module, "check_spec", spy)
     rewrite(root, BOOK, str(BASE[BOOK]).replace("List books by title", "List books by title or author"))
     result = run_gates(root)
     assert checked == [BOOK]
@@ -256,13 +256,13 @@ def _full_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     # pytest-xdist never write (they share it); each of these trees is this test's own.
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     runs: list[str] = []
-    original = run_module._evaluate_tree
+    original = evaluate_module.evaluate_tree
 
     def spy(root, *args):  # type: ignore[no-untyped-def]
         runs.append(str(root))
         return original(root, *args)
 
-    monkeypatch.setattr(run_module, "_evaluate_tree", spy)
+    monkeypatch.setattr(evaluate_module, "evaluate_tree", spy)
     return runs
 
 
@@ -314,3 +314,24 @@ def test_a_parse_cache_refreshed_by_another_command_is_not_mistaken_for_the_last
     runs.clear()
     assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
     assert len(runs) == 1
+
+
+def test_edits_after_a_quick_rerun_compare_with_the_view_it_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After a quick re-run the parse cache still holds the version the full run saw; the next
+    # edit must be compared with the version the quick re-run checked (kept with its results).
+    runs = _full_runs(monkeypatch)
+    root = tree(tmp_path, BASE)
+    run_gates(root)
+    runs.clear()
+    text = str(BASE[BOOK])
+    for version in ("", " (v2)", " (v3)"):  # a section title: no other file sees it
+        rewrite_one(root, BOOK, text.replace("## 2. Domain Dependencies", f"## 2. Domain Dependencies{version}"))
+        assert run_gates(root).findings == ()
+    assert runs == []  # three same-line edits: each one a quick re-run
+    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
+    assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
+    assert len(runs) == 1  # a changed reference: everything again
+    rewrite_one(root, BOOK, text)
+    assert run_gates(root).findings == () and len(runs) == 2
