@@ -158,5 +158,12 @@ def _default_sigpipe() -> None:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
+def console_main() -> None:
+    """The `specmesh` console script: `main`, then the quick way out (`quick_exit.exit_now`)."""
+    from specmesh_tasks.quick_exit import exit_now
+
+    exit_now(main())
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    console_main()

@@ -1,0 +1,49 @@
+"""`quick_exit.exit_now`: the exit code, the buffered output and the atexit handlers survive."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_script(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(body), encoding="utf-8")
+    return subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                          check=False, timeout=60, env={"PYTHONPATH": str(REPO)})
+
+
+def test_exit_code_buffered_output_and_exit_handlers_are_kept(tmp_path: Path) -> None:
+    done = run_script(tmp_path, """\
+        import atexit, pathlib, sys
+        from specmesh_tasks.quick_exit import exit_now
+
+        atexit.register(lambda: pathlib.Path("handler.txt").write_text("ran"))
+        sys.stdout.write("no newline, still buffered")
+        sys.stderr.write("to stderr")
+        exit_now(3)
+        """)
+    assert done.returncode == 3
+    assert done.stdout == "no newline, still buffered"
+    assert done.stderr == "to stderr"
+    assert (tmp_path / "handler.txt").read_text() == "ran"
+
+
+def test_a_running_thread_gets_the_normal_exit_that_waits_for_it(tmp_path: Path) -> None:
+    done = run_script(tmp_path, """\
+        import threading, time
+        from specmesh_tasks.quick_exit import exit_now
+
+        def late():
+            time.sleep(0.2)
+            print("thread finished", flush=True)
+
+        threading.Thread(target=late).start()
+        exit_now(0)
+        """)
+    assert done.returncode == 0
+    assert done.stdout == "thread finished\n"
