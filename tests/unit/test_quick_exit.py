@@ -47,3 +47,13 @@ def test_a_running_thread_gets_the_normal_exit_that_waits_for_it(tmp_path: Path)
         """)
     assert done.returncode == 0
     assert done.stdout == "thread finished\n"
+
+
+def test_under_a_profiler_the_normal_exit_lets_it_write_its_results(tmp_path: Path) -> None:
+    script = tmp_path / "script.py"
+    script.write_text("from specmesh_tasks.quick_exit import exit_now\nexit_now(0)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(tmp_path / "out.prof"), str(script)],
+                          cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60,
+                          env={"PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.prof").stat().st_size > 0
