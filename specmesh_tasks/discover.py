@@ -485,14 +485,14 @@ def test_file_paths(root: Path, settings: Settings | None = None) -> list[str]:
     patterns = [glob_to_regex(g) for g in globs]
     skipped = SKIPPED_DIRS | {".specify"}
     found: set[str] = set()
-    for top in _glob_tops(globs):
+    for top in glob_tops(globs):
         if _enterable(str(root), top, skipped):
             found.update(rel for rel in _walk_relative(str(root), top, skipped)
                          if any(p.match(rel) for p in patterns))
     return sorted(found, key=lambda rel: rel.split("/"))  # the order of the Path objects
 
 
-def _glob_tops(globs: tuple[str, ...]) -> list[str]:
+def glob_tops(globs: tuple[str, ...]) -> list[str]:
     """The outermost literal directories the globs start with ("" for the root itself)."""
     tops: set[str] = set()
     for glob in globs:

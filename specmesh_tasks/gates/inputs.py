@@ -23,6 +23,7 @@ from specmesh_tasks.discover import (
     SPEC_FILE_NAMES,
     SPECS_DIR,
     glob_to_regex,
+    glob_tops,
     test_globs,
 )
 
@@ -128,21 +129,6 @@ class Lister:
             self.changed = True
 
 
-def _glob_roots(globs: tuple[str, ...]) -> list[str]:
-    """The fixed directory prefix of each glob (`tests/**/test_*.py` -> `tests`), deduplicated."""
-    roots = set()
-    for pattern in globs:
-        parts = pattern.split("/")
-        fixed = []
-        for part in parts[:-1]:
-            if any(ch in part for ch in "*?["):
-                break
-            fixed.append(part)
-        roots.add("/".join(fixed))
-    ordered = sorted(roots)
-    return [r for r in ordered if not any(r != o and (o == "" or r.startswith(o + "/")) for o in ordered)]
-
-
 def scan_inputs(root: Path, settings: Settings | None, memo: dict[str, Any] | None = None,
                 started_ns: int = 0) -> tuple[Inputs, bool]:
     """Every input file of a run, listed through the directory cache `memo` (updated in place;
@@ -158,7 +144,7 @@ def scan_inputs(root: Path, settings: Settings | None, memo: dict[str, Any] | No
     patterns = [glob_to_regex(g) for g in globs]
     tag = "tests:" + "|".join(globs)
     tests: list[str] = []
-    for top in _glob_roots(globs):
+    for top in glob_tops(globs):
         tests += lister.files(top, tag, lambda rel, _name: any(p.match(rel) for p in patterns),
                               SKIPPED_DIRS | {".specify"})
     lister.prune()

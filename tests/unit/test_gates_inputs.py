@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from gates_trees import BASE, write
 
-from specmesh_tasks.discover import find_matrix, iter_spec_files, iter_test_files
+from specmesh_tasks.discover import find_matrix, glob_tops, iter_spec_files, iter_test_files
 from specmesh_tasks.fsutil import rel_posix
-from specmesh_tasks.gates.inputs import _glob_roots, scan_inputs
+from specmesh_tasks.gates.inputs import scan_inputs
 
 EXTRA = {
     ".specify/specs/crm/features/lead/spec.md": "# Feature Spec: Lead\n",
@@ -108,8 +108,8 @@ def test_deleted_directories_are_forgotten(root: Path) -> None:
     assert not any("crm" in key for key in memo)
 
 
-def test_glob_roots() -> None:
-    assert _glob_roots(("tests/**/test_*.py", "tests/**/*_test.py")) == ["tests"]
-    assert _glob_roots(("tests/unit/test_*.py", "tests/**/x.py")) == ["tests"]
-    assert _glob_roots(("**/test_*.py", "tests/test_*.py")) == [""]
-    assert _glob_roots(("web/*.test.ts", "api/tests/test_*.py")) == ["api/tests", "web"]
+def testglob_tops() -> None:
+    assert glob_tops(("tests/**/test_*.py", "tests/**/*_test.py")) == ["tests"]
+    assert glob_tops(("tests/unit/test_*.py", "tests/**/x.py")) == ["tests"]
+    assert glob_tops(("**/test_*.py", "tests/test_*.py")) == [""]
+    assert glob_tops(("web/*.test.ts", "api/tests/test_*.py")) == ["api/tests", "web"]
