@@ -445,3 +445,12 @@ def test_an_early_start_serves_only_a_plain_run_of_its_own_root(project: Path, t
     assert started.child.process.returncode == 0
     assert early.claim(project.resolve(), TestOptions()) is None  # claimed once
     early.discard()
+
+
+def test_a_plain_run_with_a_bad_config_is_one_line_and_starts_no_pytest(project: Path) -> None:
+    edit(project, "src/app/other.py", "return 3", "return 1 + 2")  # something to run, were it valid
+    write(project, {".specify/specmesh.yaml": "tests:\n  granularity: sometimes\n"})
+    done = specmesh(project, "test")
+    assert done.returncode == 3
+    assert "specmesh.yaml" in done.stderr and "Traceback" not in done.stderr
+    assert "test session starts" not in done.stdout + done.stderr
