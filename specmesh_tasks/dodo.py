@@ -11,7 +11,6 @@ The root is `SPECMESH_ROOT` if set, else the nearest directory above the current
 
 from __future__ import annotations
 
-import gc
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -42,24 +41,6 @@ def _dep_file() -> str:
     project_settings()  # a bad specmesh.yaml is one line and exit 3, before any task runs
     return str(cache_dir(root) / "doit.json")
 
-
-def _tune_gc() -> None:
-    """Spare a run the collector passes over objects that live until it ends.
-
-    A no-op run over a large tree imports doit and declares thousands of tasks, all alive until
-    the process exits; with the default thresholds the cyclic collector walks them again and
-    again and frees nothing (about 7 % of a no-op `specmesh tasks` at 1000 features). Objects
-    that exist by now (modules, classes) are left out of collections, and young objects are
-    collected every 10,000 allocations instead of 700. Reference counting still frees whatever
-    is released; only a reference cycle among the frozen objects would wait for the exit.
-    """
-    gc.freeze()
-    young, *older = gc.get_threshold()
-    if 0 < young < 10_000:
-        gc.set_threshold(10_000, *older)
-
-
-_tune_gc()
 
 DOIT_CONFIG: dict[str, Any] = {
     "dep_file": _dep_file(),

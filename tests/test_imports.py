@@ -39,3 +39,18 @@ def test_declaring_every_task_is_light(example_copy: Path) -> None:
     subprocess.run([sys.executable, "-c", code], env={**os.environ, "SPECMESH_ROOT": str(example_copy)},
                    check=True, cwd=example_copy)
     assert heavy_in(modules_after(code, example_copy)) == []
+
+
+def test_importing_the_dodo_leaves_the_users_collector_alone(example_copy: Path) -> None:
+    # `from specmesh_tasks.dodo import *` in a user's dodo.py must not retune their process's
+    # cyclic collector; only the `specmesh` command does that (cli.tune_gc).
+    code = (
+        "import gc, json\n"
+        "before = [list(gc.get_threshold()), gc.get_freeze_count()]\n"
+        "import specmesh_tasks.dodo\n"
+        "print(json.dumps([before, [list(gc.get_threshold()), gc.get_freeze_count()]]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "SPECMESH_ROOT": str(example_copy)},
+                         capture_output=True, text=True, check=True, cwd=example_copy).stdout
+    before, after = json.loads(out.strip().splitlines()[-1])
+    assert after == before

@@ -65,7 +65,7 @@ def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[
     # would only walk them all again), and they are frozen on the way out, so no later collection
     # walks them either, nor the one at exit (measured: ~0.3 s less per full run at 1000 specs).
     # Unfrozen first, so a long-lived process (watch mode) can still collect what an earlier run
-    # left behind; frozen again as `specmesh_tasks.dodo` left things at import.
+    # left behind; frozen again on the way out, as the `specmesh` command does at start (cli.tune_gc).
     was_enabled = gc.isenabled()
     gc.disable()
     gc.unfreeze()
