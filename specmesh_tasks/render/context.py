@@ -433,6 +433,27 @@ def _items(ids: tuple[str, ...], defined: tuple[DomainItem, ...], domain_id: str
     return tuple(dict.fromkeys(out))
 
 
+def item_fields(domain: SpecDoc) -> dict[str, list[str]]:
+    """What a plan shows of each master and API of a domain spec (`ItemRef`'s title and purpose)."""
+    return {d.id: [d.title, _short(d.purpose)] for d in (*domain.masters, *domain.apis)}
+
+
+def shown_item_refs(spec: SpecDoc) -> list[str]:
+    """The master and API references of `spec` that its plan resolves against the domain spec."""
+    return list(_dep_ids(spec, IdKind.MASTER) + _dep_ids(spec, IdKind.API))
+
+
+def resolves_to_any(refs: list[str], item_ids: set[str]) -> bool:
+    """Whether one of `refs` could resolve (see `_resolve`) to one of `item_ids`: exactly, as a
+    wildcard family, or through a numeric instance suffix."""
+    for ref in refs:
+        family = ref[:-1] if ref.endswith("-*") else None
+        for item in item_ids:
+            if item == ref or (family is not None and item.startswith(family)) or strip_instance_suffix(item) == ref:
+                return True
+    return False
+
+
 def _resolve(ref: str, defined: tuple[DomainItem, ...]) -> list[DomainItem]:
     """Exact ID; a wildcard family (`API-AUTH-*`); or the unique item with a numeric suffix."""
     if ref.endswith("-*"):

@@ -10,6 +10,13 @@ The index runs when an overview spec or a spec's header lines change, which is w
 spec body needs reading: what the digest needs of each feature (its dependency IDs, a few header
 values) is kept in `.specify/.cache/plan/projections.json`, by file stat, and a feature spec is
 parsed again only when its stat changed.
+
+The common edit, a master's or an API's title or purpose, is narrowed further. The index keeps, in
+`.specify/.cache/plan/index-state.json`, what its last run saw of the overview specs: their
+shape (paths, kinds, IDs, titles, statuses), every item's shown fields, the header lines of every
+spec and the planned features. When only items changed since then, only the features whose
+master/API references can resolve to a changed item (and features whose own file changed) get
+their digest computed again; the others' digests cannot have changed and are not looked at.
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ from specmesh_tasks.model.spec import (
     SpecKind,
 )
 
-PROJECTION_VERSION = 1
+PROJECTION_VERSION = 2
+INDEX_STATE_VERSION = 1
 _OVERVIEW = frozenset({SpecKind.VISION, SpecKind.DOMAIN, SpecKind.SCREEN, SpecKind.UNKNOWN})
 _REF_KINDS = frozenset({IdKind.MASTER, IdKind.API, IdKind.FEATURE, IdKind.FIX})
 _NOWHERE = Location("", 0)
@@ -40,10 +48,11 @@ _NOWHERE = Location("", 0)
 
 def project(spec: SpecDoc) -> dict[str, Any]:
     """What an overview digest needs of a feature spec, as JSON data."""
-    from specmesh_tasks.render.context import dep_section_keys
+    from specmesh_tasks.render.context import dep_section_keys, shown_item_refs
 
     keys = dep_section_keys(spec)
     return {
+        "items": shown_item_refs(spec),
         "kind": spec.kind.value, "title": spec.title,
         "headers": [[h.key, h.value] for h in spec.headers],
         "sections": [[s.number, s.title] for s in spec.sections if (s.number or s.title) in keys],
@@ -79,6 +88,12 @@ class _Projections:
 
     def get(self, root: Path, rel: str) -> SpecDoc | None:
         """The projected spec (parsed again only when its stat changed); None when unreadable."""
+        data = self.data(root, rel)[0]
+        return unproject(rel, data) if data is not None else None
+
+    def data(self, root: Path, rel: str) -> tuple[dict[str, Any] | None, bool]:
+        """The projection (None when unreadable) and whether the file changed since it was made
+        (it is then made again now)."""
         from specmesh_tasks.tasks.plan_repo import parse_file
 
         try:
@@ -87,12 +102,13 @@ class _Projections:
         except OSError:
             stamp = [0, -1]
         row = self.rows.get(rel)
-        if row is None or row[:2] != stamp:
-            spec, _problems = parse_file(root, rel)
-            row = [*stamp, project(spec) if spec is not None else None]
-            self.rows[rel] = row
-            self.dirty = True
-        return unproject(rel, row[2]) if row[2] is not None else None
+        if row is not None and row[:2] == stamp:
+            return row[2], False
+        spec, _problems = parse_file(root, rel)
+        row = [*stamp, project(spec) if spec is not None else None]
+        self.rows[rel] = row
+        self.dirty = True
+        return row[2], True
 
     def save(self, live: set[str]) -> None:
         from specmesh_tasks.fsutil import write_if_changed
@@ -111,32 +127,110 @@ def digest_repo(root: Path, entries: list[SpecEntry], cache: Path) -> Repo:
     from specmesh_tasks.tasks.plan_repo import parse_file
 
     store = _Projections(cache / "plan" / "projections.json")
-    docs: list[SpecDoc] = []
-    for entry in entries:
-        doc = parse_file(root, entry.rel)[0] if entry.kind in _OVERVIEW else store.get(root, entry.rel)
-        if doc is not None:
-            docs.append(doc)
-    store.save({e.rel for e in entries if e.kind not in _OVERVIEW})
-    return Repo(root=root.resolve().as_posix(), specs=tuple(docs), matrix=None)
+    overview = {e.rel: parse_file(root, e.rel)[0] for e in entries if e.kind in _OVERVIEW}
+    projections = {e.rel: store.data(root, e.rel)[0] for e in entries if e.kind not in _OVERVIEW}
+    store.save(set(projections))
+    return _repo(root, entries, overview, projections, set(projections))
 
 
 def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[tuple[str, str]]) -> int:
     """Write each job's `(spec path, digest file)`; returns how many files changed."""
-    from specmesh_tasks.render.context import overview_view
+    from specmesh_tasks.render.context import overview_view, resolves_to_any
+    from specmesh_tasks.tasks.plan_repo import parse_file
 
-    repo = digest_repo(root, entries, cache)
-    by_path = {s.path: s for s in repo.specs}
+    store = _Projections(cache / "plan" / "projections.json")
+    overview = {e.rel: parse_file(root, e.rel)[0] for e in entries if e.kind in _OVERVIEW}
+    state = _IndexState(cache / "plan" / "index-state.json", entries, overview, jobs)
+    changed_items = state.changed_items()  # None: anything may have changed
     known = _Written(cache / "plan" / "digests.json")
+    # Which features need their digest computed: all of them, unless only items changed.
+    projections: dict[str, dict[str, Any] | None] = {}
+    needed: set[str] = set()
+    for entry in entries:
+        if entry.kind in _OVERVIEW:
+            continue
+        data, reparsed = store.data(root, entry.rel)
+        projections[entry.rel] = data
+        touched = changed_items is None or reparsed
+        if touched or (data is not None and resolves_to_any(data["items"], changed_items or set())):
+            needed.add(entry.rel)
+    needed.update(spec_rel for spec_rel, target in jobs if not known.has(target))
     changed = 0
-    for spec_rel, target in jobs:
-        spec = by_path.get(spec_rel)
-        view = overview_view(spec, repo) if spec is not None else {"unreadable": spec_rel}
-        text = json.dumps(view, ensure_ascii=False, sort_keys=True) + "\n"
-        if known.unchanged(target, text):
-            continue  # same content as last written, and the file is still there
-        changed += write_digest(Path(target), text)
+    if any(spec_rel in needed for spec_rel, _target in jobs):
+        repo = _repo(root, entries, overview, projections, needed)
+        by_path = {s.path: s for s in repo.specs}
+        for spec_rel, target in jobs:
+            if spec_rel not in needed:
+                continue
+            spec = by_path.get(spec_rel)
+            view = overview_view(spec, repo) if spec is not None else {"unreadable": spec_rel}
+            text = json.dumps(view, ensure_ascii=False, sort_keys=True) + "\n"
+            if known.unchanged(target, text):
+                continue  # same content as last written, and the file is still there
+            changed += write_digest(Path(target), text)
+    store.save(set(projections))
     known.save()
+    state.save()
     return changed
+
+
+def _repo(root: Path, entries: list[SpecEntry], overview: dict[str, SpecDoc | None],
+          projections: dict[str, dict[str, Any] | None], needed: set[str]) -> Repo:
+    """Overview specs in full, the needed features projected, every other spec as the stub of its
+    header lines (all another plan shows of it: `plan_repo.stub`), in `load_repo`'s order."""
+    from specmesh_tasks.tasks.plan_repo import stub
+
+    docs: list[SpecDoc] = []
+    for entry in entries:
+        data = projections.get(entry.rel)
+        if entry.kind in _OVERVIEW:
+            doc = overview[entry.rel]
+        elif data is None:
+            doc = None  # unreadable: as `load_repo`, which leaves it out
+        else:
+            doc = unproject(entry.rel, data) if entry.rel in needed else stub(entry)
+        if doc is not None:
+            docs.append(doc)
+    return Repo(root=root.resolve().as_posix(), specs=tuple(docs), matrix=None)
+
+
+class _IndexState:
+    """What the last index run saw of the overview specs and the headers (see the module doc)."""
+
+    def __init__(self, file: Path, entries: list[SpecEntry], overview: dict[str, SpecDoc | None],
+                 jobs: list[tuple[str, str]]) -> None:
+        from specmesh_tasks.render.context import CONTEXT_VERSION, item_fields
+
+        self.file = file
+        docs = [d for d in overview.values() if d is not None]
+        self.now: dict[str, Any] = {
+            "version": [INDEX_STATE_VERSION, PROJECTION_VERSION, CONTEXT_VERSION],
+            "shape": [[rel, d.kind.value, d.spec_id, d.title, d.status] if d else [rel]
+                      for rel, d in overview.items()],
+            "headers": [[e.rel, e.kind_value, e.spec_id, e.title, e.status] for e in entries],
+            "jobs": sorted(spec_rel for spec_rel, _target in jobs),
+            "items": {f"{d.path}|{item}": shown for d in docs for item, shown in item_fields(d).items()},
+        }
+        try:
+            self.before: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.before = {}
+
+    def changed_items(self) -> set[str] | None:
+        """IDs of the items whose shown fields changed (added and removed ones too), when nothing
+        else an overview digest depends on changed; None otherwise."""
+        before = self.before
+        if not isinstance(before, dict) or any(before.get(k) != self.now[k]
+                                               for k in ("version", "shape", "headers", "jobs")):
+            return None
+        old, new = before.get("items"), self.now["items"]
+        if not isinstance(old, dict):
+            return None
+        return {key.rsplit("|", 1)[1] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+    def save(self) -> None:
+        if self.before != self.now:
+            write_digest(self.file, json.dumps(self.now, ensure_ascii=False, sort_keys=True))
 
 
 class _Written:
@@ -149,6 +243,10 @@ class _Written:
         except (OSError, ValueError):
             self.hashes = {}
         self.dirty = False
+
+    def has(self, target: str) -> bool:
+        """A digest was written for `target` and the file is still there."""
+        return target in self.hashes and os.path.exists(target)
 
     def unchanged(self, target: str, text: str) -> bool:
         from specmesh_tasks.fsutil import short_hash
