@@ -9,14 +9,17 @@ reading every file's bytes (warm page cache) and decoding + `parse_spec` of thos
 it). Every field of the model is built eagerly, so this is the whole reading cost. Prints both,
 per file and in total, and the ratio (goal: parse <= 10x read), plus `load_repo` on the same
 tree: without the parse cache, with it (unpickled, as in a new process) and with the entries this
-process already holds. Each figure is the best of `--repeat` rounds (the machine is noisy: the
+process already holds; and, as a reference, `regex_skeleton` (a few whole-text regex passes, no
+model: a floor for any CPython reader). Each figure is the best of `--repeat` rounds (the machine is noisy: the
 load average is printed with them).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -101,6 +104,29 @@ def feature_spec(i: int) -> str:
     return "\n".join(out) + "\n"
 
 
+_SKELETON_HEADING = re.compile(r"^(#{1,6}) (.*)$", re.M)
+_SKELETON_ROW = re.compile(r"^\|(.*)\|[ \t]*$", re.M)
+_SKELETON_ID = re.compile(r"\b(?:S|UC|FR|SC|M|API|BR|VR|CR|SCR|T|F)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
+
+
+def regex_skeleton(data: bytes) -> object:
+    """A reference, not a reader: the least a spec reader must do, done by a few whole-text regex
+    passes in C, with none of the model (no fences, comments, sections, line numbers, records).
+
+    Decode, split into lines, find the headings, split the table rows into cells, find every
+    ID-shaped token with its offset, and one digest per 8 lines (about what the per-section and
+    per-requirement digests cost). What this costs per file is a floor for any CPython reader
+    that builds the issue's model: the reader's own figure can only be higher.
+    """
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    headings = [(m.start(), m.group(2)) for m in _SKELETON_HEADING.finditer(text)]
+    rows = [m.group(1).split("|") for m in _SKELETON_ROW.finditer(text)]
+    ids = [(m.start(), m.group()) for m in _SKELETON_ID.finditer(text)]
+    digests = [hashlib.blake2b(line.encode(), digest_size=8).digest() for line in lines[::8]]
+    return headings, rows, ids, digests
+
+
 def best_of(rounds: int, run: Callable[[], object]) -> float:
     """The fastest of `rounds` runs, in seconds."""
     times = []
@@ -143,6 +169,7 @@ def run_bench(root: Path, n: int, repeat: int) -> int:
             [parse_spec(decode_bytes(d, r)[0], r) for d, r in zip(datas, rels)]  # noqa: B905
 
     parse = best_of(repeat, parse_all)
+    skeleton = best_of(repeat, lambda: [regex_skeleton(d) for d in datas])
     cache = root / ".specify" / ".cache"
 
     def cold_load() -> None:
@@ -163,6 +190,8 @@ def run_bench(root: Path, n: int, repeat: int) -> int:
     print(f"read bytes:         {read * 1e3:8.1f} ms  ({read * per:6.1f} us/file)")
     print(f"decode + parse_spec:{parse * 1e3:8.1f} ms  ({parse * per:6.1f} us/file, GC paused)")
     print(f"ratio parse/read:   {parse / read:8.1f} x   (goal <= 10x)")
+    print(f"regex skeleton:     {skeleton * 1e3:8.1f} ms  ({skeleton * per:6.1f} us/file, "
+          f"{skeleton / read:.1f}x read; reference, see regex_skeleton)")
     print(f"load_repo, no cache:{cold * 1e3:8.1f} ms  ({cold * per:6.1f} us/file)")
     print(f"load_repo, cached:  {warm * 1e3:8.1f} ms  ({warm * per:6.1f} us/file, cache file unpickled)")
     print(f"load_repo, held:    {held * 1e3:8.1f} ms  ({held * per:6.1f} us/file, same process, stat only)")
