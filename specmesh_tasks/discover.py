@@ -13,7 +13,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,9 +80,7 @@ def walk_files(top: Path, skip_dirs: frozenset[str] = SKIPPED_DIRS, *, skip_venv
 
 # ------------------------------------------------------------------ listing `.specify/specs/`
 
-# `memo` maps a root-relative directory to [mtime_ns, subdirectories, listed file names], both
-# sorted. A directory whose mtime did not change (an entry added, removed or renamed changes it)
-# is not read again. Plain strings and os.scandir: this runs on every no-op `doit`.
+# A directory memo (see `MemoWalk`): key -> [mtime_ns, subdirectories, listed file names].
 Memo = dict[str, list[Any]]
 
 
@@ -104,32 +102,63 @@ def list_specs(root: Path | str, memo: Memo, now_ns: int | None = None) -> Listi
     """Spec, plan, tasks and matrix files under `<root>/.specify/specs`, through `memo` (updated in
     place; directories that are gone are dropped from it)."""
     base = str(root)
-    now = time.time_ns() if now_ns is None else now_ns
-    files: list[str] = []
-    seen: set[str] = set()
-    changed = False
-    stack = [SPECS_DIR]
-    while stack:
-        rel = stack.pop()
-        full = f"{base}/{rel}"
-        try:
-            mtime = os.stat(full).st_mtime_ns
-        except OSError:
-            continue
-        seen.add(rel)
-        entry = memo.get(rel)
-        if entry is None or entry[0] != mtime:
-            entry = [mtime if mtime < now - RACY_NS else -1, *_scan_dir(full)]
-            memo[rel] = entry
-            changed = True
-        files.extend(f"{full}/{name}" for name in entry[2])
-        # Pushed in reverse so the walk pops them in sorted order (depth first, files first).
-        stack.extend(f"{rel}/{d}" for d in reversed(entry[1]))
-    if len(seen) != len(memo):
-        for gone in [k for k in memo if k not in seen]:
-            del memo[gone]
-        changed = True
-    return Listing(tuple(files), changed)
+    walk = MemoWalk(base, memo, now_ns)
+    files = walk.files(SPECS_DIR, lambda full, _rel: _scan_dir(full))
+    walk.prune()
+    return Listing(tuple(f"{base}/{rel}" for rel in files), walk.changed)
+
+
+class MemoWalk:
+    """Walks directories through a memo of their listings: a directory whose mtime did not change
+    since it was listed (adding, removing or renaming an entry changes it) is not read again, so
+    a walk over an unchanged tree costs one `stat` per directory.
+
+    `memo` maps a key (a prefix, then the root-relative directory) to `[mtime_ns, subdirectories,
+    listed file names]`, both sorted; a listing taken within RACY_NS of `now_ns` is stored with
+    mtime -1, so the next walk reads that directory again. Plain strings and `os.scandir` (in the
+    `scan` functions): this runs on every no-op `doit`.
+    """
+
+    def __init__(self, base: str, memo: Memo, now_ns: int | None = None) -> None:
+        self.base = base
+        self.memo = memo
+        self.racy_from = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
+        self.seen: set[str] = set()
+        self.changed = False
+
+    def files(self, top: str, scan: Callable[[str, str], tuple[list[str], list[str]]],
+              prefix: str = "") -> list[str]:
+        """Root-relative files under `top` in top-down walk order (a directory's files, then its
+        subdirectories in name order); `scan(full_path, rel)` lists one directory afresh as
+        `(subdirectories, file names)`."""
+        base, memo, seen = self.base, self.memo, self.seen
+        found: list[str] = []
+        stack = [top]
+        while stack:
+            rel = stack.pop()
+            full = f"{base}/{rel}" if rel else base
+            try:
+                mtime = os.stat(full).st_mtime_ns
+            except OSError:
+                continue
+            key = prefix + rel
+            seen.add(key)
+            entry = memo.get(key)
+            if entry is None or entry[0] != mtime:
+                entry = [mtime if mtime < self.racy_from else -1, *scan(full, rel)]
+                memo[key] = entry
+                self.changed = True
+            found.extend(f"{rel}/{name}" if rel else name for name in entry[2])
+            # Pushed in reverse so the walk pops them in sorted order (depth first, files first).
+            stack.extend(f"{rel}/{d}" if rel else d for d in reversed(entry[1]))
+        return found
+
+    def prune(self) -> None:
+        """Forget the directories this walk did not visit (gone, or no longer wanted)."""
+        if len(self.seen) != len(self.memo):
+            for gone in [k for k in self.memo if k not in self.seen]:
+                del self.memo[gone]
+            self.changed = True
 
 
 def _scan_dir(full: str) -> tuple[list[str], list[str]]:

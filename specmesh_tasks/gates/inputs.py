@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from specmesh_tasks.discover import (
     MATRIX_CANDIDATES,
     MATRIX_NAME,
-    RACY_NS,
     SKIPPED_DIRS,
     SPEC_FILE_NAMES,
     SPECS_DIR,
+    MemoWalk,
     glob_to_regex,
     glob_tops,
     test_globs,
@@ -58,52 +58,10 @@ class Inputs:
         return files + list(PYTEST_CONFIG_FILES) + list(TEMPLATE_FILES)
 
 
-class Lister:
-    """Lists wanted files under a directory, reusing the listing of unchanged directories.
-
-    `memo` maps a root-relative directory to `[mtime_ns, subdirectories, wanted file names]`; it
-    lives in the gates cache. A listing taken within RACY_NS of `started_ns` is not trusted.
-    """
-
-    def __init__(self, root: Path, memo: dict[str, Any], started_ns: int) -> None:
-        self.root = str(root)
-        self.memo = memo
-        self.started_ns = started_ns
-        self.seen: set[str] = set()
-        self.changed = False
-
-    def files(self, top: str, tag: str, want: Any, skip: frozenset[str]) -> list[str]:
-        """Wanted files (root-relative) under `top`; `want(rel_path, name)` picks them."""
-        found: list[str] = []
-        stack = [top]
-        while stack:
-            rel = stack.pop()
-            listed = self._listing(rel, tag, want, skip)
-            if listed is None:
-                continue
-            subdirs, names = listed
-            found.extend(f"{rel}/{n}" if rel else n for n in names)
-            stack.extend(f"{rel}/{d}" if rel else d for d in subdirs)
-        return sorted(found)
-
-    def _listing(self, rel: str, tag: str, want: Any,
-                 skip: frozenset[str]) -> tuple[list[str], list[str]] | None:
-        full = os.path.join(self.root, rel) if rel else self.root
-        try:
-            mtime = os.stat(full).st_mtime_ns
-        except OSError:
-            return None
-        key = f"{tag}:{rel}"
-        self.seen.add(key)
-        entry = self.memo.get(key)
-        if entry is not None and entry[0] == mtime and mtime < self.started_ns - RACY_NS:
-            return entry[1], entry[2]
-        subdirs, names = self._scan(full, rel, want, skip)
-        self.memo[key] = [mtime, subdirs, names]
-        self.changed = True
-        return subdirs, names
-
-    def _scan(self, full: str, rel: str, want: Any, skip: frozenset[str]) -> tuple[list[str], list[str]]:
+def _scanner(want: Any, skip: frozenset[str]) -> Any:
+    """One directory's `(subdirectories, wanted file names)`, with `walk_files`' rules: skipped
+    names, virtual environments and symlinked directories are not entered."""
+    def scan(full: str, rel: str) -> tuple[list[str], list[str]]:
         subdirs, names = [], []
         try:
             entries = list(os.scandir(full))
@@ -115,27 +73,23 @@ class Lister:
             except OSError:
                 continue
             if is_dir:
-                # Same rules as discover.walk_files: skipped names and virtual environments.
                 if entry.name not in skip and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     subdirs.append(entry.name)
             elif want(f"{rel}/{entry.name}" if rel else entry.name, entry.name):
                 names.append(entry.name)
         return sorted(subdirs), sorted(names)
 
-    def prune(self) -> None:
-        """Forget directories that were not visited this run (deleted or no longer wanted)."""
-        for key in [k for k in self.memo if k not in self.seen]:
-            del self.memo[key]
-            self.changed = True
+    return scan
 
 
 def scan_inputs(root: Path, settings: Settings | None, memo: dict[str, Any] | None = None,
                 started_ns: int = 0) -> tuple[Inputs, bool]:
     """Every input file of a run, listed through the directory cache `memo` (updated in place;
     the flag says whether it changed)."""
-    lister = Lister(root, memo if memo is not None else {}, started_ns)
-    under_specs = lister.files(SPECS_DIR, "specs", lambda _rel, name: name.lower() in _SPEC_DIR_FILES,
-                               SKIPPED_DIRS)
+    # The gates cache keeps these listings; a key is "<what>:<directory>".
+    walk = MemoWalk(str(root), memo if memo is not None else {}, started_ns)
+    under_specs = sorted(walk.files(SPECS_DIR, _scanner(lambda _rel, name: name.lower() in _SPEC_DIR_FILES,
+                                                        SKIPPED_DIRS), "specs:"))
     specs = [p for p in under_specs if p.rsplit("/", 1)[-1].lower() in SPEC_FILE_NAMES]
     plans = [p for p in under_specs if p.rsplit("/", 1)[-1].lower() == "plan.md"]
     tasks = [p for p in under_specs if p.rsplit("/", 1)[-1].lower() == "tasks.md"]
@@ -144,15 +98,15 @@ def scan_inputs(root: Path, settings: Settings | None, memo: dict[str, Any] | No
     patterns = [glob_to_regex(g) for g in globs]
     tag = "tests:" + "|".join(globs)
     tests: list[str] = []
+    test_scan = _scanner(lambda rel, _name: any(p.match(rel) for p in patterns), SKIPPED_DIRS | {".specify"})
     for top in glob_tops(globs):
-        tests += lister.files(top, tag, lambda rel, _name: any(p.match(rel) for p in patterns),
-                              SKIPPED_DIRS | {".specify"})
-    lister.prune()
+        tests += walk.files(top, test_scan, tag + ":")
+    walk.prune()
     config = CONFIG_FILE if os.path.isfile(os.path.join(root, CONFIG_FILE)) else None
     template = settings.plan.template if settings is not None else None
     inputs = Inputs(tuple(specs), tuple(plans), tuple(tasks), _matrix(root, matrices), config,
                     tuple(sorted(set(tests))), template)
-    return inputs, lister.changed
+    return inputs, walk.changed
 
 
 def _matrix(root: Path, found: list[str]) -> str | None:
