@@ -4,13 +4,10 @@
                    [--select CODES] [--ignore CODES] [--baseline FILE] [--update-baseline FILE]
 
 The task always runs (`uptodate: [False]`) and always reports; its own cache
-(`.specify/.cache/gates.json`) makes a run where nothing changed a walk and some stats. It declares
-no `file_dep`: it reads the tree itself, and doit would only stat every spec, hash the changed ones
-and rewrite its dependency file after each run (about 25 ms of a run after a one-file edit at
-1000 features) for a task that runs anyway. (Plan and tasks files could not be file_deps in any
-case: they are other tasks' targets, and doit would regenerate every plan before checking.) The
-watcher needs no file_dep either: everything under `.specify/` is an input to it. The report goes
-to stdout (or `--output FILE`); notes go to stderr. Exit 1 (TaskFailed) when a checked file fails.
+(`.specify/.cache/gates.json`) makes a run where nothing changed a walk and some stats. Its
+`file_dep` are the spec, matrix and config files only — never plan.md or tasks.md, which are other
+tasks' targets (doit would regenerate every plan before checking). The report goes to stdout (or
+`--output FILE`); notes go to stderr. Exit 1 (TaskFailed) when a checked file fails.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from doit import task_params
 from doit.exceptions import TaskFailed
 
 from specmesh_tasks.errors import UserError
-from specmesh_tasks.tasks.common import as_doit_error, project_root, project_settings
+from specmesh_tasks.tasks.common import as_doit_error, project_root, project_settings, spec_listing
 
 FORMAT_NAMES = ("text", "json", "junit", "sarif", "github")
 
@@ -59,9 +56,27 @@ def _declare(options: dict[str, Any]) -> dict[str, Any]:
         raise as_doit_error(exc) from None
     return {
         "actions": [(gates_action, [], {"opts": dict(options)})],
+        "file_dep": gate_inputs(),
         "uptodate": [False],
         "verbosity": 2,
     }
+
+
+def gate_inputs() -> list[str]:
+    """The spec, matrix and config files (from this run's listing: no header is needed here)."""
+    from specmesh_tasks.config import config_path
+    from specmesh_tasks.discover import SPEC_FILE_NAMES, pick_matrix
+
+    root = project_root()
+    listing = spec_listing()
+    files = listing.named(SPEC_FILE_NAMES)
+    matrix = pick_matrix(root, listing)
+    if matrix is not None:
+        files.append(matrix)
+    config = config_path(root)
+    if config.is_file():
+        files.append(str(config))
+    return sorted(set(files))
 
 
 def check_options(options: dict[str, Any]) -> None:
@@ -86,8 +101,11 @@ def _user_path(value: str) -> Path:
     return Path(value).expanduser()
 
 
-def gates_action(opts: dict[str, Any]) -> TaskFailed | None:
-    """Run the gates, write the report, fail when a checked file fails."""
+def gates_action(opts: dict[str, Any], task: Any) -> TaskFailed | None:
+    """Run the gates, write the report, fail when a checked file fails.
+
+    `task` is doit's Task (doit passes it by that name): see `_forget_deleted`.
+    """
     from specmesh_tasks.fsutil import write_if_changed
     from specmesh_tasks.gates.run import run_gates
     from specmesh_tasks.report import render
@@ -109,7 +127,22 @@ def gates_action(opts: dict[str, Any]) -> TaskFailed | None:
         _note(f"gates: {report.summary.passed} passed, {report.summary.failed} failed")
     if not report.ok:
         return TaskFailed(f"gates: {report.summary.failed} of {report.summary.specs} checked files failed")
+    _forget_deleted(task)
     return None
+
+
+def _forget_deleted(task: Any) -> None:
+    """Drop file_deps deleted while the task ran (a watcher's cycle, a checkout).
+
+    doit records the state of every file_dep after a success and fails the task when one is gone;
+    the gates read the tree afresh on every run, so a spec deleted meanwhile is simply not a
+    dependency any more.
+    """
+    import os
+
+    deps = getattr(task, "file_dep", None)
+    if isinstance(deps, set):
+        task.file_dep = {dep for dep in deps if os.path.exists(dep)}
 
 
 def _report(result: Any, opts: dict[str, Any], strict_config: bool) -> Any:
