@@ -29,6 +29,7 @@ from specmesh_tasks.discover import (
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
+    from specmesh_tasks.discover import Listing
 
 # Files whose change can change the set of test files (pytest's testpaths / python_files), and
 # the project's template overrides (a plan rendered from them may be stale).
@@ -83,13 +84,19 @@ def _scanner(want: Any, skip: frozenset[str]) -> Any:
 
 
 def scan_inputs(root: Path, settings: Settings | None, memo: dict[str, Any] | None = None,
-                started_ns: int = 0) -> tuple[Inputs, bool]:
+                started_ns: int = 0, spec_listing: Listing | None = None) -> tuple[Inputs, bool]:
     """Every input file of a run, listed through the directory cache `memo` (updated in place;
-    the flag says whether it changed)."""
+    the flag says whether it changed). `spec_listing`: this run's listing of `.specify/specs`
+    when the caller already took it (`discover.list_tree`, as task declaration does), so that
+    the same directories are not walked twice."""
     # The gates cache keeps these listings; a key is "<what>:<directory>".
     walk = MemoWalk(str(root), memo if memo is not None else {}, started_ns)
-    under_specs = sorted(walk.files(SPECS_DIR, _scanner(lambda _rel, name: name.lower() in _SPEC_DIR_FILES,
-                                                        SKIPPED_DIRS), "specs:"))
+    prefix = f"{root}/"
+    if spec_listing is not None and all(path.startswith(prefix) for path in spec_listing.files):
+        under_specs = sorted(path[len(prefix):] for path in spec_listing.files)
+    else:
+        under_specs = sorted(walk.files(SPECS_DIR, _scanner(lambda _rel, name: name.lower() in _SPEC_DIR_FILES,
+                                                            SKIPPED_DIRS), "specs:"))
     specs = [p for p in under_specs if p.rsplit("/", 1)[-1].lower() in SPEC_FILE_NAMES]
     plans = [p for p in under_specs if p.rsplit("/", 1)[-1].lower() == "plan.md"]
     tasks = [p for p in under_specs if p.rsplit("/", 1)[-1].lower() == "tasks.md"]

@@ -19,6 +19,7 @@ from specmesh_tasks.gates.finding import Reported, Severity
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
+    from specmesh_tasks.discover import Listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,9 @@ def run_key(settings: Settings, select: Iterable[str], ignore: Iterable[str]) ->
 
 
 def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[str] = (),
-              ignore: Iterable[str] = (), use_cache: bool = True) -> GateResult:
-    """Check the whole tree under `root`; served from the cache when nothing changed."""
+              ignore: Iterable[str] = (), use_cache: bool = True, spec_listing: Listing | None = None) -> GateResult:
+    """Check the whole tree under `root`; served from the cache when nothing changed.
+    `spec_listing`: this run's `discover.list_tree(root)`, when the caller already has it."""
     if settings is None:
         from specmesh_tasks.config import load_settings
 
@@ -70,7 +72,7 @@ def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[
     gc.disable()
     gc.unfreeze()
     try:
-        return _run_gates(root, settings, select, ignore, use_cache)
+        return _run_gates(root, settings, select, ignore, use_cache, spec_listing)
     finally:
         gc.freeze()
         if was_enabled:
@@ -78,14 +80,14 @@ def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[
 
 
 def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: tuple[str, ...],
-               use_cache: bool) -> GateResult:
+               use_cache: bool, spec_listing: Listing | None) -> GateResult:
     from specmesh_tasks.gates.cache import CACHE_NAME, GatesCache, now_ns
     from specmesh_tasks.gates.inputs import manifest, scan_inputs
     from specmesh_tasks.state import cache_dir
 
     started = now_ns()
     cache = GatesCache.load(cache_dir(root) / CACHE_NAME if use_cache else None)
-    inputs, listed = scan_inputs(root, settings, cache.listing_memo(), started)
+    inputs, listed = scan_inputs(root, settings, cache.listing_memo(), started, spec_listing)
     files = inputs.all_files()
     key = run_key(settings, select, ignore)
     stored = cache.run_entry(key, root, files) if use_cache else None

@@ -111,7 +111,8 @@ def gates_action(opts: dict[str, Any], task: Any) -> TaskFailed | None:
     from specmesh_tasks.report import render
 
     root, settings = project_root(), project_settings()
-    result = run_gates(root, settings, select=_tokens(opts.get("select")), ignore=_tokens(opts.get("ignore")))
+    result = run_gates(root, settings, select=_tokens(opts.get("select")), ignore=_tokens(opts.get("ignore")),
+                       spec_listing=spec_listing())  # taken while declaring the task: not walked again
     report = _report(result, opts, settings.gates.strict)
     text = render(report, str(opts.get("format") or "text"))
     if opts.get("output"):

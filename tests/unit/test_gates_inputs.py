@@ -113,3 +113,17 @@ def testglob_tops() -> None:
     assert glob_tops(("tests/unit/test_*.py", "tests/**/x.py")) == ["tests"]
     assert glob_tops(("**/test_*.py", "tests/test_*.py")) == [""]
     assert glob_tops(("web/*.test.ts", "api/tests/test_*.py")) == ["api/tests", "web"]
+
+
+def test_the_declaration_time_listing_gives_the_same_inputs_without_a_second_walk(
+    root: Path, count_scandir: Any
+) -> None:
+    from specmesh_tasks.discover import list_tree
+
+    age(root)
+    walked, _ = scan_inputs(root, None, {}, time.time_ns())
+    listing = list_tree(root)
+    reads = count_scandir()
+    given, _ = scan_inputs(root, None, {}, time.time_ns(), listing)
+    assert given == walked
+    assert not any(".specify/specs" in r for r in reads)  # only the test directories were read
