@@ -17,6 +17,7 @@ from typing import Any
 
 from doit.exceptions import InvalidDodoFile
 
+from specmesh_tasks.doitdb import MD5Checker
 from specmesh_tasks.reporter import SpecmeshReporter
 from specmesh_tasks.tasks.common import project_root, project_settings
 from specmesh_tasks.tasks.gates import task_gates
@@ -45,7 +46,7 @@ def _dep_file() -> str:
 DOIT_CONFIG: dict[str, Any] = {
     "dep_file": _dep_file(),
     "backend": "specmesh-json",  # doit's json backend, written only when a value changed
-    "check_file_uptodate": "md5",
+    "check_file_uptodate": MD5Checker,  # doit's md5 checker, tolerant of a file deleted mid-run
     "continue": True,
     "default_tasks": DEFAULT_TASKS,
     "reporter": SpecmeshReporter,

@@ -1,4 +1,5 @@
-"""A doit dependency backend: doit's json backend, minus the rewrite when nothing changed.
+"""doit's dependency store, tuned: the json backend minus the rewrite when nothing changed, and
+the md5 file checker minus the failure when a file_dep disappears while its task runs.
 
 doit's `JsonDB` writes the whole dependency file at the end of every run. With a thousand plans
 that is a megabyte encoded and written on every no-op `doit`, about a tenth of its time. This one
@@ -14,6 +15,7 @@ import tempfile
 from typing import Any
 
 from doit.dependency import JsonDB
+from doit.dependency import MD5Checker as DoitMD5Checker
 
 _MISSING = object()
 
@@ -70,3 +72,20 @@ class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
                 os.unlink(tmp)
             raise
         self._dirty = False
+
+
+class MD5Checker(DoitMD5Checker):  # type: ignore[misc]  # doit ships no type hints
+    """doit's md5 checker (same name, so the state doit keeps stays valid), except that a file_dep
+    deleted while its task ran is not recorded instead of failing the task.
+
+    doit records the state of every file_dep after a success, and a missing file then makes the
+    task fail. The gates read the tree afresh on every run, so a spec deleted meanwhile (by a
+    checkout, or in a watcher's cycle) is simply not a dependency any more; the next declaration
+    no longer lists it. Checking up front would cost a second `stat` of every file.
+    """
+
+    def get_state(self, dep: str, current_state: Any) -> Any:
+        try:
+            return super().get_state(dep, current_state)
+        except FileNotFoundError:
+            return None

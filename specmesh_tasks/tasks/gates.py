@@ -101,11 +101,9 @@ def _user_path(value: str) -> Path:
     return Path(value).expanduser()
 
 
-def gates_action(opts: dict[str, Any], task: Any) -> TaskFailed | None:
-    """Run the gates, write the report, fail when a checked file fails.
-
-    `task` is doit's Task (doit passes it by that name): see `_forget_deleted`.
-    """
+def gates_action(opts: dict[str, Any]) -> TaskFailed | None:
+    """Run the gates, write the report, fail when a checked file fails. (A spec deleted while this
+    runs is no error: see `doitdb.MD5Checker`.)"""
     from specmesh_tasks.fsutil import write_if_changed
     from specmesh_tasks.gates.run import run_gates
     from specmesh_tasks.report import render
@@ -128,22 +126,7 @@ def gates_action(opts: dict[str, Any], task: Any) -> TaskFailed | None:
         _note(f"gates: {report.summary.passed} passed, {report.summary.failed} failed")
     if not report.ok:
         return TaskFailed(f"gates: {report.summary.failed} of {report.summary.specs} checked files failed")
-    _forget_deleted(task)
     return None
-
-
-def _forget_deleted(task: Any) -> None:
-    """Drop file_deps deleted while the task ran (a watcher's cycle, a checkout).
-
-    doit records the state of every file_dep after a success and fails the task when one is gone;
-    the gates read the tree afresh on every run, so a spec deleted meanwhile is simply not a
-    dependency any more.
-    """
-    import os
-
-    deps = getattr(task, "file_dep", None)
-    if isinstance(deps, set):
-        task.file_dep = {dep for dep in deps if os.path.exists(dep)}
 
 
 def _report(result: Any, opts: dict[str, Any], strict_config: bool) -> Any:
