@@ -164,6 +164,31 @@ def by_code() -> dict[str, Rule]:
     return {r.code: r for r in all_rules()}
 
 
+# A rule as a table row: [name, severity, scope, module]. The quick re-run after a small edit keeps
+# the table of its last full run (valid while the code and settings are the same) and imports only
+# the modules of the one-file rules, not every family module.
+TableRow = list[str]
+
+
+def table() -> dict[str, TableRow]:
+    """Every rule as a table row."""
+    return {r.code: [r.name, r.severity.value, r.scope.value, r.module] for r in all_rules()}
+
+
+def from_table(rows: dict[str, TableRow]) -> dict[str, Rule]:
+    """Rules by code from a `table()`: the one-file rules loaded from their modules (with their
+    checks), every other rule as its name, severity and scope only (enough to report a finding)."""
+    for module in sorted({row[3] for row in rows.values() if row[2] == Scope.SPEC.value}):
+        importlib.import_module(module)
+    out: dict[str, Rule] = {}
+    for code, (name, severity, scope, module) in rows.items():
+        known = _REGISTRY.get(code)
+        out[code] = known if known is not None else Rule(
+            code=code, name=name, severity=Severity(severity), summary="", rationale="", bad_example="",
+            good_example="", fix="", scope=Scope(scope), check=None, module=module)
+    return out
+
+
 def lookup(code_or_name: str) -> Rule | None:
     """The rule with this code or name, or None."""
     rules = by_code()

@@ -35,17 +35,20 @@ SKIPPED_PROBLEMS = frozenset({"SM207", "SM208", "SM209"})
 
 # ---------------------------------------------------------------------- evaluation
 
-def problem_finding(p: Problem) -> Finding:
-    """A reader Problem as a Finding; a code outside the catalogue becomes a reader error."""
-    known = catalog.by_code()
+def problem_finding(p: Problem, known: dict[str, Rule] | None = None) -> Finding:
+    """A reader Problem as a Finding; a code outside the catalogue (`known`, by default the whole
+    catalogue) becomes a reader error."""
+    if known is None:
+        known = catalog.by_code()
     if p.code in known:
         return Finding(p.code, p.location.file, p.location.line, p.message)
     return Finding(READER_ERROR, p.location.file, p.location.line, f"{p.message} [{p.code}]")
 
 
-def check_spec(spec: SpecDoc, ctx: RuleContext, rules: Iterable[Rule]) -> list[Finding]:
+def check_spec(spec: SpecDoc, ctx: RuleContext, rules: Iterable[Rule],
+               known: dict[str, Rule] | None = None) -> list[Finding]:
     """The reader's problems and every one-file rule's findings for one spec."""
-    found = [problem_finding(p) for p in spec.problems]
+    found = [problem_finding(p, known) for p in spec.problems]
     if any(p.code in SKIPPED_PROBLEMS for p in spec.problems):
         return found
     for rule_ in rules:
@@ -62,16 +65,17 @@ def _decode(row: list[Any]) -> Finding:
     return Finding(row[0], row[1], row[2], row[3], row[4], Severity(row[5]) if row[5] else None)
 
 
-def check_specs(repo: Repo, ctx: RuleContext, rules: list[Rule],
-                cached: dict[str, list[Any]] | None) -> list[Finding]:
-    """One-file rules over every spec, reusing cached results for unchanged digests."""
+def check_specs(repo: Repo, ctx: RuleContext, rules: list[Rule], cached: dict[str, list[Any]] | None,
+                known: dict[str, Rule] | None = None) -> list[Finding]:
+    """One-file rules over every spec, reusing cached results for unchanged digests (`known`:
+    the catalogue the reader's problem codes are looked up in, by default the whole one)."""
     found: list[Finding] = []
     for spec in repo.specs:
         hit = cached.get(spec.path) if cached is not None and spec.digest else None
         if hit is not None and hit[0] == spec.digest:
             found.extend(_decode(row) for row in hit[1])
             continue
-        results = check_spec(spec, ctx, rules)
+        results = check_spec(spec, ctx, rules, known)
         if cached is not None and spec.digest:
             cached[spec.path] = [spec.digest, [_encode(f) for f in results]]
         found.extend(results)
@@ -171,6 +175,9 @@ def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tup
     from specmesh_tasks.model.repo import load_repo
 
     active = active_rules(settings, select, ignore)
+    # For the next quick re-run: the rule table and the active rules, valid for this run key only.
+    cache.data["rules"] = {"key": run_key(settings, select, ignore), "table": catalog.table(),
+                           "active": {code: level.value if level else None for code, level in active.items()}}
     repo = load_repo(root, settings, definitions=False)  # the rules use their own index (gates/index.py)
     ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks)
     spec_cache = cache.spec_results(_spec_key(settings, active))
@@ -224,7 +231,6 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
     does not qualify (the caller then runs everything)."""
     from specmesh_tasks.gates.cache import RACY_NS
     from specmesh_tasks.gates.inputs import manifest
-    from specmesh_tasks.gates.selection import active_rules
 
     run = cache.data.get("run")
     if not isinstance(run, dict) or run.get("key") != key or "findings" not in run:
@@ -240,16 +246,15 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
     specs = set(inputs.specs)
     if not changed or len(changed) > QUICK_MAX_FILES or any(f not in specs or f in watched for f in changed):
         return None
-    active = active_rules(settings, select, ignore)
+    active, rules = _rules_for(cache, key, settings, select, ignore)
     spec_cache = cache.spec_results(_spec_key(settings, active))
     fresh = _reread(root, changed, spec_cache)
     if fresh is None:
         return None
-    rules = catalog.by_code()
     ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks)
     part = Repo(root=Path(root).resolve().as_posix(), specs=tuple(fresh), matrix=None)
     chosen = [rules[c] for c in sorted(active) if c in rules and rules[c].scope is Scope.SPEC]
-    raw = check_specs(part, ctx, chosen, spec_cache)
+    raw = check_specs(part, ctx, chosen, spec_cache, rules)
     if ctx.watched or any(f.file not in changed for f in raw):
         return None  # a one-file rule looked beyond its file: let the full run record that
     for doc in fresh:  # the view this run's cross-file findings rest on, for the next quick re-run
@@ -259,6 +264,23 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
     result = GateResult(str(root), tool_version(), previous.items, tuple(findings))
     cache.store_run(key, current, sorted(watched), started, payload(result))
     return result
+
+
+def _rules_for(cache: GatesCache, key: str, settings: Settings, select: tuple[str, ...],
+               ignore: tuple[str, ...]) -> tuple[dict[str, Severity | None], dict[str, Rule]]:
+    """The active rules and the catalogue: from the table the last full run kept under this run
+    key (importing only the one-file rules' modules), else from the whole catalogue."""
+    kept = cache.data.get("rules")
+    if isinstance(kept, dict) and kept.get("key") == key:
+        try:
+            rules = catalog.from_table(kept["table"])
+            active = {code: Severity(level) if level else None for code, level in kept["active"].items()}
+            return active, rules
+        except (KeyError, TypeError, ValueError, ImportError):
+            pass  # a damaged entry: the whole catalogue below
+    from specmesh_tasks.gates.selection import active_rules
+
+    return active_rules(settings, select, ignore), catalog.by_code()
 
 
 def view_digest(spec: SpecDoc) -> str:

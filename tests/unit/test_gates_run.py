@@ -199,9 +199,9 @@ def test_one_changed_spec_is_the_only_one_checked_again(tmp_path: Path,
     checked: list[str] = []
     original = evaluate_module.check_spec
 
-    def spy(spec, ctx, rules):  # type: ignore[no-untyped-def]
+    def spy(spec, ctx, rules, known=None):  # type: ignore[no-untyped-def]
         checked.append(spec.path)
-        return original(spec, ctx, rules)
+        return original(spec, ctx, rules, known)
 
     monkeypatch.setattr(evaluate_module, "check_spec", spy)
     rewrite(root, BOOK, str(BASE[BOOK]).replace("List books by title", "List books by title or author"))
@@ -335,3 +335,34 @@ def test_edits_after_a_quick_rerun_compare_with_the_view_it_recorded(
     assert len(runs) == 1  # a changed reference: everything again
     rewrite_one(root, BOOK, text)
     assert run_gates(root).findings == () and len(runs) == 2
+
+
+def test_a_quick_rerun_loads_only_the_one_file_rules_and_reports_as_a_full_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quick re-run reads the rule table its last full run kept (same code, settings and
+    # options), so a fresh process imports the one-file rules' modules only.
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # this tree's parse cache is written
+    root = tree(tmp_path, CASES["SM204-master"].bad)
+    run_gates(root)
+    text = (root / LOAN).read_text(encoding="utf-8")
+    rewrite_one(root, LOAN, text.replace("## 2. Domain Dependencies", "## 2. Domain Dependencies (read only)"))
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from specmesh_tasks.gates.run import run_gates\n"
+        f"result = run_gates(Path({str(root)!r}))\n"
+        "print(json.dumps([result.from_cache, [[f.code, f.file, f.line, f.severity.value, f.suppressed] "
+        "for f in result.findings], sorted(m for m in sys.modules if m.startswith('specmesh_tasks.gates.'))]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=root).stdout
+    from_cache, findings, modules = json.loads(out.strip().splitlines()[-1])
+    full = run_gates(root, use_cache=False)
+    assert not from_cache
+    assert findings == [[f.code, f.file, f.line, f.severity.value, f.suppressed] for f in full.findings]
+    assert "specmesh_tasks.gates.structure" in modules  # one-file rules: loaded
+    assert "specmesh_tasks.gates.tasks_rules" not in modules and "specmesh_tasks.gates.matrix" not in modules
