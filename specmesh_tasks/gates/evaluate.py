@@ -248,17 +248,18 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
         return None
     active, rules = _rules_for(cache, key, settings, select, ignore)
     spec_cache = cache.spec_results(_spec_key(settings, active))
-    fresh = _reread(root, changed, spec_cache)
-    if fresh is None:
+    reread = _reread(root, changed, spec_cache)
+    if reread is None:
         return None
+    fresh = [doc for doc, _view in reread]
     ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks)
     part = Repo(root=Path(root).resolve().as_posix(), specs=tuple(fresh), matrix=None)
     chosen = [rules[c] for c in sorted(active) if c in rules and rules[c].scope is Scope.SPEC]
     raw = check_specs(part, ctx, chosen, spec_cache, rules)
     if ctx.watched or any(f.file not in changed for f in raw):
         return None  # a one-file rule looked beyond its file: let the full run record that
-    for doc in fresh:  # the view this run's cross-file findings rest on, for the next quick re-run
-        spec_cache[doc.path] = [*spec_cache[doc.path][:2], view_digest(doc)]
+    for doc, view in reread:  # the view this run's cross-file findings rest on, for the next one
+        spec_cache[doc.path] = [*spec_cache[doc.path][:2], view]
     previous = from_stored(root, run)
     findings = _merge(resolve(raw, part, ctx, active, rules), previous.findings, set(changed), rules)
     result = GateResult(str(root), tool_version(), previous.items, tuple(findings))
@@ -290,8 +291,10 @@ def view_digest(spec: SpecDoc) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _reread(root: Path, changed: list[str], spec_cache: dict[str, list[Any]]) -> list[SpecDoc] | None:
-    """The changed specs re-read, when each one's cross-file view is the one the last run saw.
+def _reread(root: Path, changed: list[str],
+            spec_cache: dict[str, list[Any]]) -> list[tuple[SpecDoc, str]] | None:
+    """The changed specs re-read, with their view digests, when each one's cross-file view is the
+    one the last run saw.
 
     The view the last run saw is the digest kept with the file's one-file results (an earlier
     quick re-run stored it), else that of the parse the parse cache holds for the digest the
@@ -301,7 +304,7 @@ def _reread(root: Path, changed: list[str], spec_cache: dict[str, list[Any]]) ->
     from specmesh_tasks.model.repo import load_one, parse_cache_for
     from specmesh_tasks.parse.cache import ParseCache
 
-    fresh: list[SpecDoc] = []
+    fresh: list[tuple[SpecDoc, str]] = []
     unseen: dict[str, str] = {}  # file -> the new view's digest, for files without a stored one
     for rel in changed:
         hit = spec_cache.get(rel)
@@ -314,7 +317,7 @@ def _reread(root: Path, changed: list[str], spec_cache: dict[str, list[Any]]) ->
                 return None
         else:
             unseen[rel] = view
-        fresh.append(doc)
+        fresh.append((doc, view))
     if unseen:
         store = parse_cache_for(root, lazy=True)
         for rel, view in unseen.items():
