@@ -86,14 +86,9 @@ class _Projections:
             self.rows = {}
         self.dirty = False
 
-    def get(self, root: Path, rel: str) -> SpecDoc | None:
-        """The projected spec (parsed again only when its stat changed); None when unreadable."""
-        data = self.data(root, rel)[0]
-        return unproject(rel, data) if data is not None else None
-
     def data(self, root: Path, rel: str) -> tuple[dict[str, Any] | None, bool]:
         """The projection (None when unreadable) and whether the file changed since it was made
-        (it is then made again now)."""
+        (it is then parsed and projected again now)."""
         from specmesh_tasks.tasks.plan_repo import parse_file
 
         try:
