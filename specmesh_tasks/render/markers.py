@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from specmesh_tasks.fsutil import short_hash
 
@@ -140,8 +141,22 @@ class PlanScan:
         return out
 
 
+# The last text scanned and its scan: an update asks first whether the plan is managed, then
+# merges into it, and both need the same scan of the same string (PlanScan is immutable).
+_last_scan: list[Any] = [None, None]
+
+
 def scan_plan(text: str) -> PlanScan:
     """Find the format marker, generated lines and blocks of a plan (never raises)."""
+    if _last_scan[0] is text:
+        scan: PlanScan = _last_scan[1]
+        return scan
+    scan = _scan_plan(text)
+    _last_scan[:] = [text, scan]
+    return scan
+
+
+def _scan_plan(text: str) -> PlanScan:
     lines = split_lines(text)
     stripped = [bare(x) for x in lines]
     format_index, version, inputs = -1, 0, ""
