@@ -410,6 +410,7 @@ def test_plain_specmesh_test_runs_and_its_pytest_still_runs_exit_handlers(projec
     done = specmesh(project, "test")
     assert done.returncode == 0, done.stderr
     assert "6 passed" in done.stdout  # the conftest above every test changed: all of them ran
+    assert "warnings summary" not in done.stdout  # our child adds no warning of its own to the run
     assert (project / "exit-handler-ran.txt").read_text() == "yes"
     edit(project, "tests/test_other.py", "== 3", "== 4")
     failed = specmesh(project, "test")
