@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from specmesh_tasks.affected.child import PytestChild, selection_dirs
 from specmesh_tasks.affected.facts import FactsCache
 from specmesh_tasks.affected.select import FileRecord, State
+from specmesh_tasks.discover import test_file_paths
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
@@ -57,7 +58,7 @@ def start(root: Path, settings: Settings, options: TestOptions, extra: Sequence[
 
     cache = cache_dir(root)
     facts = FactsCache(root, cache / FILES_CACHE_NAME)
-    test_paths = list_test_paths(root, settings)
+    test_paths = test_file_paths(root, settings)
     state = load_state(cache / STATE_NAME)
     child = None
     if not settings.tests.command and _likely_to_run(options, facts, test_paths, state):
@@ -89,12 +90,6 @@ def everything_runs(options: TestOptions, state: State) -> bool:
     """Every test file runs whole, whatever the fingerprints say (so pytest need not wait)."""
     plain = not (options.shard or options.since or options.explain)
     return plain and (options.run_all or not state.files)
-
-
-def list_test_paths(root: Path, settings: Settings) -> list[str]:
-    from specmesh_tasks.discover import test_file_paths
-
-    return test_file_paths(root, settings)
 
 
 def load_state(path: Path) -> State:

@@ -27,7 +27,6 @@ from specmesh_tasks.affected.begin import (
     Started,
     TestOptions,
     everything_runs,
-    list_test_paths,
     load_state,
     start,
 )
@@ -49,6 +48,7 @@ from specmesh_tasks.affected.select import (
     select_tests,
 )
 from specmesh_tasks.affected.symbols import SymbolGraph
+from specmesh_tasks.discover import test_file_paths
 from specmesh_tasks.errors import UserError
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
     """List, fingerprint and select (no runner started)."""
     python = not settings.tests.command
     if test_paths is None:
-        test_paths = list_test_paths(root, settings)
+        test_paths = test_file_paths(root, settings)
     resolver = Resolver(str(root), settings.tests.sources) if python else None
     requirements = _requirements(root, settings, test_paths, facts, cache_path(root).parent)
     since = changes_since(root, options.since) if options.since else None

@@ -11,6 +11,7 @@ again, so a run where nothing changed costs one `stat` per directory instead of 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,10 @@ class Inputs:
         return files + list(PYTEST_CONFIG_FILES) + list(TEMPLATE_FILES)
 
 
-def _scanner(want: Any, skip: frozenset[str]) -> Any:
+Scan = Callable[[str, str], tuple[list[str], list[str]]]
+
+
+def _scanner(want: Callable[[str, str], bool], skip: frozenset[str]) -> Scan:
     """One directory's `(subdirectories, wanted file names)`, with `walk_files`' rules: skipped
     names, virtual environments and symlinked directories are not entered."""
     def scan(full: str, rel: str) -> tuple[list[str], list[str]]:
