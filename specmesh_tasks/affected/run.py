@@ -39,6 +39,7 @@ from specmesh_tasks.affected.fingerprints import (
     collect_test_files,
 )
 from specmesh_tasks.affected.imports import Resolver
+from specmesh_tasks.affected.results import record_results
 from specmesh_tasks.affected.select import (
     Pick,
     Selection,
@@ -112,6 +113,7 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
         outcomes, complete = _outcomes(root, results), bool(results.get("complete"))
     _save_caches(cache, facts, prepared)
     _save_state(cache, prepared, outcomes, complete and not prepared.sharded)
+    record_results(cache, outcomes, test_paths)  # what `specmesh trace` shows (affected/results.py)
     if options.store_durations and results:
         _store_durations(root, results)
     return _exit_code(code)

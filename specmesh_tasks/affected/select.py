@@ -106,8 +106,15 @@ def _pick(test_file: TestFile, state: State) -> tuple[Pick | None, list[str]]:
         return Pick(True), [_changed_files(changed, test_file.path)]
     if test_file.path in record.failed:
         return Pick(True), ["failed last run"]
-    stale = [c for c in test_file.citations if record.requirements.get(c.key, "") != c.fingerprint]
-    return _partial(test_file, stale, _known_failures(test_file, record.failed))
+    return _partial(test_file, stale_citations(test_file.citations, record), _known_failures(test_file, record.failed))
+
+
+def stale_citations(citations: Iterable[Citation], record: FileRecord) -> list[Citation]:
+    """The citations whose requirement text (or its use case's) changed since the file's last
+    passing run: the spec reason for selecting a test. `specmesh trace` calls this to mark a
+    requirement `suspect`, so that trace and `specmesh test` agree; keep it the one place that
+    decides."""
+    return [c for c in citations if record.requirements.get(c.key, "") != c.fingerprint]
 
 
 def _pick_since(test_file: TestFile, since: Since) -> tuple[Pick | None, list[str]]:
