@@ -306,8 +306,8 @@ def _spec_text(root: Path, spec_rel: str) -> str | None:
 
 def index_action(root: str, jobs: list[tuple[str, str]]) -> None:
     """Write each planned feature's overview digest, touching only files whose content changes."""
+    from specmesh_tasks.render.plan_index import write_digests
     from specmesh_tasks.state import cache_dir
-    from specmesh_tasks.tasks.plan_index import write_digests
 
     write_digests(Path(root), spec_entries(), cache_dir(Path(root)), jobs)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from specmesh_tasks.discover import clear_cache, scan_specs
-from specmesh_tasks.tasks import plan_index
-from specmesh_tasks.tasks.plan_index import write_digests
+from specmesh_tasks.render import plan_index
+from specmesh_tasks.render.plan_index import write_digests
 
 DOMAIN = ".specify/specs/overview/domain/spec.md"
 FEATURES = 24
