@@ -28,14 +28,6 @@ from pathlib import Path
 from specmesh_tasks.affected import early
 from specmesh_tasks.errors import SpecmeshError, UserError
 
-# Our doit plugins, also registered through the API so that a source checkout whose installed
-# metadata predates them still finds them (an installed entry point of the same name wins).
-PLUGINS = {
-    "COMMAND": {"watch": "specmesh_tasks.watch.command:Watch"},
-    "REPORTER": {"progress": "specmesh_tasks.reporter_progress:ProgressReporter"},
-    "BACKEND": {"specmesh-json": "specmesh_tasks.doitdb:QuietJsonDB"},
-}
-
 
 def split_root(argv: Sequence[str]) -> tuple[str | None, list[str]]:
     """Take `--root DIR` / `--root=DIR` out of the arguments that come before the task name."""
@@ -81,6 +73,14 @@ def creators_for(args: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(sorted(needed))
 
 
+ABOUT = (["help"], ["--help"], ["-h"], ["--version"])
+
+
+def is_about(args: Sequence[str]) -> bool:
+    """`specmesh --help`, `-h`, `help` or `--version`: answered without a project."""
+    return list(args) in ABOUT
+
+
 def is_run(args: Sequence[str]) -> bool:
     """True when doit will execute tasks (no command, `run`, or a task name first)."""
     return not args or args[0] in RUN_COMMANDS or creators_for(args) is not None or args[0].startswith("-")
@@ -95,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not os.path.isdir(root):
                 raise UserError(f"error: --root {root}: not a directory")
             os.environ["SPECMESH_ROOT"] = os.path.abspath(root)
+        if is_about(args):
+            from specmesh_tasks.doit_main import SpecmeshMain
+
+            return SpecmeshMain({}).run(args)  # help and version need no project
         if not is_run(args):
             return _run_doit(args)
         project = _project_root()
@@ -115,21 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_doit(args: list[str]) -> int:
     """doit's command line over the bundled tasks (only the creators `args` needs, for a run)."""
-    from doit.cmd_base import ModuleTaskLoader
-    from doit.doit_cmd import DoitMain
     from doit.exceptions import InvalidDodoFile
+
+    from specmesh_tasks.doit_main import SpecmeshMain
 
     try:
         from specmesh_tasks import dodo
     except InvalidDodoFile as exc:  # e.g. a bad specmesh.yaml, found while loading
-        print(f"ERROR: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 3
     tune_gc()
     needed = creators_for(args)
     namespace = {name: getattr(dodo, name) for name in (needed or dodo.__all__)}
     namespace["DOIT_CONFIG"] = dodo.DOIT_CONFIG
-    doit_main = DoitMain(ModuleTaskLoader(namespace), config_filenames=(), extra_config=PLUGINS)
-    return int(doit_main.run(args) or 0)  # some commands (forget, clean) return None
+    return SpecmeshMain(namespace).run(args)
 
 
 def tune_gc() -> None:

@@ -21,6 +21,7 @@ from doit.cmd_run import Run
 from doit.cmdparse import CmdParseError
 from doit.exceptions import InvalidCommand, InvalidDodoFile, InvalidTask
 
+from specmesh_tasks import doit_errors
 from specmesh_tasks.errors import SpecmeshError
 from specmesh_tasks.state import LockBusyError, run_lock
 from specmesh_tasks.watch.changes import (
@@ -194,7 +195,7 @@ class WatchLoop:
             self.say(f"{exc} (will retry)")
             return "busy"
         except USER_ERRORS as exc:
-            self.say(f"ERROR: {exc}")
+            self.say(f"error: {doit_errors.one_line(str(exc))}")
         except SpecmeshError as exc:
             self.say(str(exc))
         except Exception:  # a bug in a task creator or in our code: show it, keep watching
