@@ -306,7 +306,7 @@ def in_process_share(root: Path, target: Path, original: str, repeat: int) -> li
     from specmesh_tasks.gates.context import RuleContext
     from specmesh_tasks.gates.evaluate import evaluate
     from specmesh_tasks.gates.run import run_gates
-    from specmesh_tasks.model.repo import gc_paused, load_repo
+    from specmesh_tasks.load import gc_paused, load_repo
 
     settings = load_settings(root)
     whole, reader, rules = [], [], []

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from specmesh_tasks.model.repo import gc_paused, load_repo
+from specmesh_tasks.load import gc_paused, load_repo
 from specmesh_tasks.parse import cache as parse_cache
 from specmesh_tasks.parse.source import decode_bytes
 from specmesh_tasks.parse.spec import parse_spec

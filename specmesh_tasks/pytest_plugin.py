@@ -73,7 +73,7 @@ def _expand(wanted: list[str], rootpath: Path) -> set[str]:
     try:
         from specmesh_tasks.affected.fingerprints import member_ids
         from specmesh_tasks.discover import find_root
-        from specmesh_tasks.model.repo import load_repo
+        from specmesh_tasks.load import load_repo
 
         repo = load_repo(find_root(rootpath))
     except Exception:  # no spec tree (or none readable): plain ID matching still works

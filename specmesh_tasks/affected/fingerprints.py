@@ -162,7 +162,7 @@ def cached_requirement_index(root: Path, settings: Settings | None, cache_file: 
         return RequirementIndex(saved["own"], {k: tuple(v) for k, v in saved["parents"].items()},
                                 saved["by_id"], saved["features"])
     try:
-        from specmesh_tasks.model.repo import load_repo
+        from specmesh_tasks.load import load_repo
     except ImportError:  # no reader: selection by files still works
         return RequirementIndex()
     # Our own cache already has the tags: the reader skips the test files.

@@ -163,7 +163,7 @@ def items_of(repo: Repo, inputs: Inputs | None, findings: Iterable[Reported]) ->
 
 def evaluate_tree(root: Path, settings: Settings, inputs: Inputs, select: tuple[str, ...],
                    ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
-    from specmesh_tasks.model.repo import gc_paused
+    from specmesh_tasks.load import gc_paused
 
     with gc_paused():  # already paused under `run_gates`; `evaluate` callers get it too
         return _evaluate_paused(root, settings, inputs, select, ignore, cache)
@@ -172,7 +172,7 @@ def evaluate_tree(root: Path, settings: Settings, inputs: Inputs, select: tuple[
 def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tuple[str, ...],
                      ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
     from specmesh_tasks.gates.selection import active_rules
-    from specmesh_tasks.model.repo import load_repo
+    from specmesh_tasks.load import load_repo
 
     active = active_rules(settings, select, ignore)
     # For the next quick re-run: the rule table and the active rules, valid for this run key only.
@@ -301,7 +301,7 @@ def _reread(root: Path, changed: list[str],
     results were recorded for (after a full run). The new text is parsed on its own: the parse
     cache is neither needed nor written (its entry for the file is stale and re-parsed when a
     full run comes)."""
-    from specmesh_tasks.model.repo import load_one, parse_cache_for
+    from specmesh_tasks.load import load_one, parse_cache_for
     from specmesh_tasks.parse.cache import ParseCache
 
     fresh: list[tuple[SpecDoc, str]] = []

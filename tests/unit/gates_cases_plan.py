@@ -19,7 +19,7 @@ PLAN = f"{LOAN_DIR}/plan.md"
 @lru_cache(maxsize=1)
 def fresh_plan() -> str:
     """The plan of BASE's S-LOAN-001 exactly as `specmesh plan` writes it."""
-    from specmesh_tasks.model.repo import load_repo
+    from specmesh_tasks.load import load_repo
     from specmesh_tasks.render.templates import bundled_template
     from specmesh_tasks.render.update import Inputs, update_plan
 

@@ -304,7 +304,7 @@ def test_an_edit_that_moves_lines_or_changes_what_other_files_see_runs_everythin
 def test_a_parse_cache_refreshed_by_another_command_is_not_mistaken_for_the_last_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from specmesh_tasks.model.repo import load_repo
+    from specmesh_tasks.load import load_repo
 
     runs = _full_runs(monkeypatch)
     root = tree(tmp_path, BASE)

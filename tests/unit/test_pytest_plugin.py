@@ -131,7 +131,7 @@ def test_plugin_import_is_cheap() -> None:
     code = (
         "import sys, specmesh_tasks.pytest_plugin\n"
         "heavy = [m for m in ('jinja2', 'pydantic', 'git', 'yaml', 'watchfiles', 'specmesh_tasks.affected',"
-        " 'specmesh_tasks.model.repo', 'ast') if m in sys.modules]\n"
+        " 'specmesh_tasks.load', 'ast') if m in sys.modules]\n"
         "print(heavy)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

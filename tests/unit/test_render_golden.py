@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from specmesh_tasks.model.repo import load_repo
+from specmesh_tasks.load import load_repo
 from specmesh_tasks.render.blocks import render_plan
 from specmesh_tasks.render.context import build_context
 from specmesh_tasks.render.templates import bundled_template

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from specmesh_tasks.model.repo import load_repo
+from specmesh_tasks.load import load_repo
 from specmesh_tasks.render.templates import bundled_template
 from specmesh_tasks.render.update import Inputs, Options, Status, update_plan
 from specmesh_tasks.tasks import common

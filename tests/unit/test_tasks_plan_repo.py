@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from specmesh_tasks.discover import scan_specs
-from specmesh_tasks.model.repo import load_repo
+from specmesh_tasks.load import load_repo
 from specmesh_tasks.model.spec import SpecKind
 from specmesh_tasks.render.context import build_context, overview_view
 from specmesh_tasks.render.plan_index import digest_repo, project, unproject

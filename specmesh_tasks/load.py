@@ -1,4 +1,13 @@
-"""Load a whole `.specify/` tree (plus the test files' spec tags) into a `Repo`.
+"""The one loader: files found by `discover`, read by `parse`, kept in the parse cache -> the model.
+
+It sits above `parse/` and `model/` (the model never imports a parser) and is what every consumer
+(gates, plan, tasks, affected tests, reports) uses to get specs as model objects:
+
+- `load_repo(root)`: the whole tree as a `Repo` (every spec, the matrix, the test files' spec
+  tags), for a caller that looks at everything.
+- `parse_cache_for(root)` + `load_one(root, rel, store)`: one spec through the same cache, for a
+  caller that knows which files it needs.
+- `gc_paused()`: the collector pause a caller building many model objects wraps its loop in.
 
 Files are found by `specmesh_tasks.discover` (every `spec.md` and `test-scenarios.md` under
 `.specify/specs/`, wherever it sits: the standard layout, the legacy and flat layouts and nested
@@ -11,15 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from specmesh_tasks.fsutil import rel_posix
-from specmesh_tasks.model.ids import IdKind, area_of
 from specmesh_tasks.model.spec import Definition, MatrixDoc, Problem, Repo, SpecDoc, TestTag
 from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.parse.cache import ParseCache, text_key
@@ -30,13 +37,6 @@ from specmesh_tasks.parse.spec import parse_spec
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
-
-TagParser = Callable[[str, str], "tuple[TestTag, ...]"]
-REQUIREMENT_KINDS = frozenset({
-    IdKind.USE_CASE, IdKind.FR, IdKind.SC, IdKind.FR_RULE, IdKind.MASTER, IdKind.API, IdKind.RULE,
-})
-_LOCAL_KINDS = frozenset({IdKind.USE_CASE, IdKind.FR, IdKind.SC, IdKind.FR_RULE})
-
 
 def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = True,
               test_tags: bool = True, definitions: bool = True) -> Repo:
@@ -59,7 +59,7 @@ def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = Tru
     tags = _load_test_tags(root, settings, problems) if test_tags else ()
     with gc_paused():  # pickling allocates two tuples per model object: no full collections meanwhile
         store.save()
-        by_id = index_definitions(specs) if definitions else {}  # ~20k small tuples at 1000 specs
+        by_id = _index_definitions(specs) if definitions else {}  # ~20k small tuples at 1000 specs
     return Repo(
         root=root.as_posix(), specs=tuple(specs), matrix=matrix, test_tags=tags,
         problems=tuple(problems), definitions=by_id,
@@ -82,7 +82,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, tuple[Definition, ...]]:
+def _index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, tuple[Definition, ...]]:
     """ID -> every definition of it (sorted by file and line, so duplicates are visible)."""
     found: dict[str, list[Definition]] = {}
     for doc in specs:
@@ -96,53 +96,6 @@ def index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, t
 
 def _file_line(d: Definition) -> tuple[str, int]:
     return (d.location.file, d.location.line)
-
-
-def requirement_digests(repo: Repo) -> dict[str, str]:
-    """ID -> digest of its text, for use cases, FR/SC/FR-RULE, masters, APIs and rules.
-
-    An ID defined more than once gets one digest over all its definitions. IDs local to their
-    feature (area-less `UC-001`, `FR-001`, and `FR-RULE-…`) are also listed qualified by the
-    feature, `S-LEAD-001/UC-001`, which is how a test outside the feature cites them.
-    """
-    out: dict[str, str] = {}
-    qualified: dict[str, list[str]] = {}
-    feature_of = {doc.path: _first_id(doc) for doc in repo.specs}
-    for item_id, defs in repo.definitions.items():
-        wanted = [d for d in defs if d.kind in REQUIREMENT_KINDS]
-        if not wanted:
-            continue
-        out[item_id] = _combined(d.digest for d in wanted)
-        for d in wanted:
-            if is_local_id(d.id, d.kind):
-                feature = feature_of.get(d.location.file)
-                if feature:
-                    qualified.setdefault(f"{feature}/{d.id}", []).append(d.digest)
-    for key, digests in sorted(qualified.items()):
-        out[key] = _combined(digests)
-    return dict(sorted(out.items()))
-
-
-def is_local_id(item_id: str, kind: IdKind) -> bool:
-    """True for IDs scoped to their feature: area-less UC/FR/SC (`UC-001`) and every FR-RULE."""
-    if kind is IdKind.FR_RULE:
-        return True
-    return kind in _LOCAL_KINDS and area_of(item_id) is None
-
-
-def _first_id(doc: SpecDoc) -> str | None:
-    """The spec's own (first) ID as defined by its header, if any."""
-    for d in doc.definitions:
-        if d.kind in (IdKind.FEATURE, IdKind.FIX):
-            return d.id
-    return None
-
-
-def _combined(digests: object) -> str:
-    parts = list(digests)  # type: ignore[call-overload]
-    if len(parts) == 1:
-        return str(parts[0])
-    return hashlib.sha256("\n".join(sorted(map(str, parts))).encode()).hexdigest()
 
 
 def _cache_file(root: Path) -> Path | None:
@@ -233,20 +186,9 @@ def _load_matrix(root: Path, path: Path, store: ParseCache) -> MatrixDoc:
     return doc
 
 
-def _tag_parser() -> TagParser | None:
-    """The test-tag parser when it is installed (it is written separately from this reader)."""
-    try:
-        from specmesh_tasks.parse.test_tags import parse_test_tags
-    except ImportError:
-        return None
-    return parse_test_tags
-
-
 def _load_test_tags(root: Path, settings: Settings | None, problems: list[Problem]) -> tuple[TestTag, ...]:
-    parse_tags = _tag_parser()
-    if parse_tags is None:
-        return ()
     from specmesh_tasks.discover import iter_test_files
+    from specmesh_tasks.parse.test_tags import parse_test_tags
 
     tags: list[TestTag] = []
     for path in iter_test_files(root, _settings(root, settings)):
@@ -256,7 +198,7 @@ def _load_test_tags(root: Path, settings: Settings | None, problems: list[Proble
         if text is None:
             continue
         try:
-            tags.extend(parse_tags(text, rel))
+            tags.extend(parse_test_tags(text, rel))
         except Exception as exc:
             problems.append(problem(codes.READER_ERROR, rel, 0,
                                     f"internal error reading test tags: {type(exc).__name__}: {exc}"))

@@ -1,4 +1,4 @@
-"""load_repo over whole trees: layouts, duplicates, bad files, the parse cache, digests, tags."""
+"""load_repo over whole trees: layouts, duplicates, bad files, the parse cache, tags."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from specmesh_tasks.load import load_repo
 from specmesh_tasks.model.ids import IdKind
-from specmesh_tasks.model.repo import load_repo, requirement_digests
 from specmesh_tasks.model.spec import SpecKind
 from specmesh_tasks.parse import cache as parse_cache
 from specmesh_tasks.parse.source import MAX_BYTES
@@ -108,30 +108,6 @@ def test_definitions_index_keeps_duplicates_and_homes_only(spec_tree: Tree) -> N
     assert list(defs) == sorted(defs)
 
 
-def test_requirement_digests(spec_tree: Tree) -> None:
-    root = _standard(spec_tree)
-    digests = requirement_digests(load_repo(root))
-    assert {
-        "UC-LOAN-002",
-        "FR-LOAN-001",
-        "SC-LOAN-001",
-        "M-BOOK",
-        "API-LOAN-CREATE",
-        "BR-001",
-        "CR-001",
-    } <= set(digests)
-    assert "S-LOAN-001" not in digests and "SCR-001" not in digests
-    assert {"S-LEAD-001/UC-001", "S-MEMBER-001/UC-001", "S-LEAD-001/FR-001", "S-LOAN-001/FR-RULE-001"} <= set(
-        digests
-    )
-    assert digests["S-LEAD-001/UC-001"] != digests["S-MEMBER-001/UC-001"]
-    assert "S-LOAN-001/UC-LOAN-001" not in digests  # IDs with an area are global
-    spec = root / ".specify/specs/features/sloan001-book-lending/spec.md"
-    spec.write_bytes(spec.read_bytes().replace("延長は1回まで".encode(), "延長は3回まで".encode()))
-    after = requirement_digests(load_repo(root))
-    assert {k for k in digests if digests[k] != after[k]} == {"FR-LOAN-003"}
-
-
 def test_nested_project_and_flat_older_layout(spec_tree: Tree) -> None:
     root = spec_tree(
         {
@@ -202,16 +178,16 @@ def test_bad_files_never_stop_the_others(spec_tree: Tree, tmp_path: Path) -> Non
 
 def test_reader_bug_in_one_file_is_a_problem(spec_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _standard(spec_tree)
-    from specmesh_tasks.model import repo as repo_module
+    from specmesh_tasks import load as load_module
 
-    real = repo_module.parse_spec
+    real = load_module.parse_spec
 
     def flaky(text: str, rel: str):  # type: ignore[no-untyped-def]
         if "smember001" in rel:
             raise RuntimeError("bug")
         return real(text, rel)
 
-    monkeypatch.setattr(repo_module, "parse_spec", flaky)
+    monkeypatch.setattr(load_module, "parse_spec", flaky)
     repo = load_repo(root, cache=False)
     assert len(repo.specs) == 7
     assert [(p.code, p.location.file) for p in repo.problems] == [
@@ -224,16 +200,16 @@ def test_reader_bug_in_one_file_is_a_problem(spec_tree: Tree, monkeypatch: pytes
 
 class _Counter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from specmesh_tasks.model import repo as repo_module
+        from specmesh_tasks import load as load_module
 
         self.paths: list[str] = []
-        real = repo_module.parse_spec
+        real = load_module.parse_spec
 
         def counting(text: str, rel: str):  # type: ignore[no-untyped-def]
             self.paths.append(rel)
             return real(text, rel)
 
-        monkeypatch.setattr(repo_module, "parse_spec", counting)
+        monkeypatch.setattr(load_module, "parse_spec", counting)
 
 
 def _cache_base(root: Path) -> Path:
@@ -454,18 +430,18 @@ def test_one_corrupt_shard_costs_only_its_own_entries(
 def test_the_matrix_is_cached_and_reread_when_it_changes(
     spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from specmesh_tasks.model import repo as repo_module
+    from specmesh_tasks import load as load_module
 
     root = _standard(spec_tree)
     first = load_repo(root)
     parsed: list[str] = []
-    real = repo_module.parse_matrix
+    real = load_module.parse_matrix
 
     def counting(text: str, rel: str):  # type: ignore[no-untyped-def]
         parsed.append(rel)
         return real(text, rel)
 
-    monkeypatch.setattr(repo_module, "parse_matrix", counting)
+    monkeypatch.setattr(load_module, "parse_matrix", counting)
     monkeypatch.setattr(parse_cache, "_IN_MEMORY", {})
     assert load_repo(root).matrix == first.matrix and parsed == []
     path = root / ".specify/specs/overview/matrix/cross-reference.json"
