@@ -78,13 +78,42 @@ def load_settings(root: Path) -> Settings:
         st = path.stat()
     except FileNotFoundError:
         return _build({}, None)
+    except OSError as exc:  # a symlink loop, a directory we may not enter
+        raise ConfigError(file=path, key="", line=0, problem=f"cannot read: {exc.strerror or exc}") from None
     stamp = [st.st_mtime_ns, st.st_size]
     cached = _read_cache(root, stamp)
     if cached is not None:
         return _build(cached, str(path))
-    data = validate_config_text(path.read_bytes(), path)
+    from specmesh_tasks.config_check import validate_config_text
+
+    data = validate_config_text(_read_config(root, path, st.st_mode), path)
     _write_cache(root, stamp, data)
     return _build(data, str(path))
+
+
+def _read_config(root: Path, path: Path, mode: int) -> str:
+    """The file's text, read like any input of the tree; anything else is a ConfigError.
+
+    Not a regular file (a directory, a FIFO that would block the read) and a symlink leading
+    outside the root are refused without reading them; nothing of a refused target is shown.
+    """
+    import stat
+
+    from specmesh_tasks.parse import problems as codes
+    from specmesh_tasks.parse.source import read_source
+
+    if not stat.S_ISREG(mode):
+        raise ConfigError(file=path, key="", line=0, problem="not a regular file; expected a YAML file")
+    rel = f".specify/{CONFIG_NAME}"
+    text, problems = read_source(path, rel, root=Path(root))
+    said = {codes.OUTSIDE_ROOT: "a symlink leading outside the root; refused",
+            codes.TOO_LARGE: "larger than 10 MB", codes.NOT_UTF8: "not valid UTF-8"}
+    for problem in problems:
+        line = problem.location.line if problem.code == codes.NOT_UTF8 else 0
+        text_of = said.get(problem.code, problem.message.replace(f"{rel}: ", ""))
+        raise ConfigError(file=path, key="", line=line, problem=text_of)
+    assert text is not None  # read_source gives a problem whenever it gives no text
+    return text
 
 
 def _cache_file(root: Path) -> Path:
@@ -135,75 +164,3 @@ def _build(data: dict[str, Any], source: str | None) -> Settings:
     )
     digest = normalized_digest(json.dumps(data, sort_keys=True))[:16]
     return Settings(settings.plan, settings.tests, settings.specs, settings.gates, source, digest)
-
-
-# ------------------------------------------------------------------ validation (cold path)
-
-def validate_config_text(raw: bytes, path: Path) -> dict[str, Any]:
-    """Parse and validate the YAML; return plain data with defaults dropped. Raises ConfigError."""
-    import yaml
-
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(file=path, key="", line=0, problem=f"not valid UTF-8 ({exc.reason})") from None
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(file=path, key="", line=line, problem=f"invalid YAML: {problem}") from None
-    if node is None:
-        return {}
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise ConfigError(file=path, key="", line=node.start_mark.line + 1, problem="expected a mapping")
-    _unquote_off(data)
-    _check_with_model(data, node, path)
-    return data
-
-
-def _unquote_off(data: dict[str, Any]) -> None:
-    """YAML 1.1 reads a bare `off` as false; in `gates.rules` it means the severity "off"."""
-    rules = data.get("gates", {}).get("rules") if isinstance(data.get("gates"), dict) else None
-    if isinstance(rules, dict):
-        for key, value in rules.items():
-            if value is False:
-                rules[key] = "off"
-
-
-def _check_with_model(data: dict[str, Any], node: Any, path: Path) -> None:
-    from pydantic import ValidationError
-
-    from specmesh_tasks.config_model import ConfigModel
-
-    try:
-        ConfigModel.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        key = ".".join(str(part) for part in loc)
-        problem = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-        raise ConfigError(file=path, key=key, line=_line_of(node, loc), problem=problem) from None
-
-
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int:
-    """1-based line of the YAML node at `loc` (the key's line for mappings); best effort."""
-    import yaml
-
-    line: int = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    line, node = int(key_node.start_mark.line) + 1, value_node
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = int(node.start_mark.line) + 1
-        else:
-            return line
-    return line

@@ -6,6 +6,7 @@ line or configuration, printed as one line without a traceback).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -28,6 +29,16 @@ class ConfigError(UserError):
         self.file, self.key, self.line, self.problem = str(file), key, line, problem
         where = f"{self.file}:{line}" if line else self.file
         super().__init__(f"error: {where}: {key}: {problem}" if key else f"error: {where}: {problem}")
+
+
+class ConfigErrors(ConfigError):
+    """Several problems in one configuration file: one line each (the first one's fields)."""
+
+    def __init__(self, *, errors: Sequence[ConfigError]) -> None:
+        first = errors[0]
+        self.file, self.key, self.line, self.problem = first.file, first.key, first.line, first.problem
+        self.errors = tuple(errors)
+        UserError.__init__(self, "\n".join(str(error) for error in self.errors))
 
 
 class OutsideRootError(UserError):

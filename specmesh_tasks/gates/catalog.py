@@ -217,15 +217,10 @@ def select(token: str) -> list[Rule]:
 
 
 def hint(key: str) -> str:
-    """`; did you mean 'SM204'?` for a near miss, else ''."""
-    import difflib
+    """`; did you mean 'SM204'?` for a near miss (never a far one), else ''."""
+    from specmesh_tasks.suggest import did_you_mean
 
-    words = [r.code for r in all_rules()] + [r.name for r in all_rules()]
-    typo = key.upper().translate(str.maketrans("OIL", "011"))  # `SM2O4` -> `SM204`
-    if typo in words:
-        return f"; did you mean '{typo}'?"
-    close = difflib.get_close_matches(key.upper() if key[:2].lower() == "sm" else key.lower(), words, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(key, [word for r in all_rules() for word in (r.code, r.name)])
 
 
 def _declare_reader_leftovers() -> None:

@@ -94,3 +94,23 @@ def test_every_one_line_error_starts_the_same_way(run_specmesh, example_copy: Pa
         assert result.returncode == 3
         lines = result.stderr.splitlines()
         assert lines and all(line.startswith("error: ") for line in lines), result.stderr
+
+
+def test_bad_config_files_are_one_line_each_exit_3(run_specmesh, example_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    config = example_copy / ".specify" / "specmesh.yaml"
+    config.write_text("gates:\n  rulez: {}\n  strict: !!python/name:os.system\n", encoding="utf-8")
+    tagged = run_specmesh("gates", cwd=example_copy)
+    assert tagged.returncode == 3 and tagged.stdout == ""
+    assert tagged.stderr == (f"error: {config}:3: gates.strict: YAML tag !!python/name:os.system is not allowed "
+                             "(the file holds plain data)\n")
+    config.write_text("gates:\n  rulez: {}\n  rules: {SM999: warning}\n", encoding="utf-8")
+    both = run_specmesh("gates", cwd=example_copy)
+    assert both.returncode == 3
+    assert both.stderr.splitlines() == [f"error: {config}:2: gates.rulez: unknown key; did you mean 'rules'?",
+                                        f"error: {config}:3: gates.rules.SM999: unknown rule 'SM999'"]
+    config.unlink()
+    os.mkfifo(config)  # opening it for reading would block the run for ever
+    fifo = run_specmesh("plan", cwd=example_copy, timeout=60)
+    assert fifo.returncode == 3 and fifo.stderr == f"error: {config}: not a regular file; expected a YAML file\n"

@@ -70,3 +70,57 @@ def test_unchanged_file_is_served_from_cache_without_yaml(tmp_path: Path) -> Non
     )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert first.digest == load_settings(tmp_path).digest
+
+
+def test_every_problem_is_reported_at_once_in_line_order(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "plan:\n  colour: red\ngates:\n  rulez: {}\n  rules: {SM999: warning, SM2O4: off}\n"
+                        "tests:\n  granularity: fine\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path)
+    lines = str(info.value).splitlines()
+    assert lines == [
+        f"error: {path}:2: plan.colour: unknown key",
+        f"error: {path}:4: gates.rulez: unknown key; did you mean 'rules'?",
+        f"error: {path}:5: gates.rules.SM2O4: unknown rule 'SM2O4'; did you mean 'SM204'?",
+        f"error: {path}:5: gates.rules.SM999: unknown rule 'SM999'",  # nothing near: no guess
+        f"error: {path}:7: tests.granularity: Input should be 'file' or 'definition'",
+    ]
+
+
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/name:os.system", "!custom"])
+def test_yaml_tags_are_reported_and_never_constructed(tmp_path: Path, tag: str) -> None:
+    marker = tmp_path / "executed"
+    path = write_config(tmp_path, f"gates:\n  strict: {tag} ['touch {marker}']\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path)
+    assert str(info.value) == f"error: {path}:2: gates.strict: YAML tag {tag} is not allowed (the file holds " \
+        "plain data)"
+    assert not marker.exists()
+
+
+def test_a_directory_named_specmesh_yaml_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / ".specify" / "specmesh.yaml"
+    path.mkdir(parents=True)
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path)
+    assert str(info.value) == f"error: {path}: not a regular file; expected a YAML file"
+
+
+def test_a_symlink_out_of_the_root_is_refused_unread(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "private.yaml"
+    outside.write_text("secret_api_token: hunter2\n", encoding="utf-8")
+    path = root / ".specify" / "specmesh.yaml"
+    path.parent.mkdir(parents=True)
+    path.symlink_to(outside)
+    with pytest.raises(ConfigError) as info:
+        load_settings(root)
+    assert str(info.value) == f"error: {path}: a symlink leading outside the root; refused"
+    assert "secret" not in str(info.value) and "private" not in str(info.value)
+
+
+def test_a_symlink_inside_the_root_is_read(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "specmesh.yaml").write_text("gates:\n  strict: true\n", encoding="utf-8")
+    (tmp_path / ".specify").mkdir()
+    (tmp_path / ".specify" / "specmesh.yaml").symlink_to(tmp_path / "config" / "specmesh.yaml")
+    assert load_settings(tmp_path).gates.strict is True
