@@ -45,9 +45,7 @@ from specmesh_tasks.gates.index import repo_index, usable_spec_id
 from specmesh_tasks.model.spec import Location, MarkerKind, Repo, SpecDoc, SpecKind
 
 if TYPE_CHECKING:  # the plan scanner loads when a rule runs, not when the rules are registered
-    from specmesh_tasks.render.markers import PlanScan
-
-PLAN_MARKER = re.compile(r"<!--\s*specmesh:plan\s+v\d+\b")
+    from specmesh_tasks.parse.plan import PlanScan
 
 
 def sibling_spec(rel: str, repo: Repo, ctx: RuleContext) -> SpecDoc | None:
@@ -72,9 +70,11 @@ def mentions(text: str, item_id: str) -> bool:
     fix="Run `specmesh plan --adopt` for that feature (the original is kept as plan.md.orig).",
 )
 def check_unmanaged_plans(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
+    from specmesh_tasks.parse.plan import is_managed
+
     for rel in ctx.plan_files:
         text = ctx.read_text(rel)
-        if text is not None and not PLAN_MARKER.search(text):
+        if text is not None and not is_managed(text):
             spec = sibling_spec(rel, repo, ctx)
             yield finding("SM401", Location(rel, 1), "plan.md is not managed by specmesh "
                           "(no format marker); `specmesh plan --adopt` converts it",
@@ -112,12 +112,12 @@ class _Managed:
 def _managed_plans(repo: Repo, ctx: RuleContext) -> list[_Managed]:
     """Every plan.md with our format marker, with its sibling spec (scanned once per run)."""
     def scan_all() -> list[_Managed]:
-        from specmesh_tasks.render.markers import scan_plan
+        from specmesh_tasks.parse.plan import is_managed, scan_plan
 
         out = []
         for rel in ctx.plan_files:
             text = ctx.read_text(rel)
-            if text is None or not PLAN_MARKER.search(text):
+            if text is None or not is_managed(text):
                 continue
             out.append(_Managed(rel, scan_plan(text), sibling_spec(rel, repo, ctx)))
         return out
@@ -174,7 +174,7 @@ def fresh_inputs_hash(spec: SpecDoc, repo: Repo, ctx: RuleContext) -> str | None
     fix="Run `specmesh plan` (or `doit plan`); human text in the plan is kept.",
 )
 def check_stale_plans(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
-    from specmesh_tasks.render.markers import FORMAT_VERSION
+    from specmesh_tasks.formats.plan_markers import FORMAT_VERSION
 
     for plan in _managed_plans(repo, ctx):
         if plan.scan.format_version != FORMAT_VERSION or not _planned(plan.spec, ctx):
@@ -200,7 +200,7 @@ def check_stale_plans(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
         "`specmesh plan --force` (the edited file is kept as plan.md.orig).",
 )
 def check_edited_plan_text(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
-    from specmesh_tasks.render.markers import SlotKind
+    from specmesh_tasks.parse.plan import SlotKind
 
     for plan in _managed_plans(repo, ctx):
         for slot in plan.scan.slots:
@@ -224,7 +224,7 @@ def check_edited_plan_text(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
         "`specmesh plan --force` removes the stray marker for you.",
 )
 def check_broken_plan_markers(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
-    from specmesh_tasks.render.markers import FORMAT_VERSION
+    from specmesh_tasks.formats.plan_markers import FORMAT_VERSION
 
     for plan in _managed_plans(repo, ctx):
         sid = usable_spec_id(plan.spec) if plan.spec else None

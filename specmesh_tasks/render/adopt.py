@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from specmesh_tasks.render.markers import LINE_RE, PlanScan, Rendered, SlotKind, scan_plan
+from specmesh_tasks.formats.plan_markers import LINE_RE
+from specmesh_tasks.parse.plan import PlanScan, SlotKind, scan_plan
+from specmesh_tasks.render.seal import Rendered
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?[ \t]+(.*)$")

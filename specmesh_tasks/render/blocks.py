@@ -16,17 +16,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specmesh_tasks.formats.plan_markers import ANY_FORMAT_RE, format_marker
 from specmesh_tasks.fsutil import short_hash
-from specmesh_tasks.render.markers import (
-    ANY_FORMAT_RE,
-    GEN_END,
-    GEN_NAME_END,
-    GEN_START,
-    Rendered,
-    SealError,
-    format_marker,
-    seal,
-)
+from specmesh_tasks.render.seal import GEN_END, GEN_NAME_END, GEN_START, Rendered, SealError, seal
 
 if TYPE_CHECKING:
     from specmesh_tasks.render.context import PlanContext

@@ -1,6 +1,6 @@
 """Merge a freshly rendered plan into the plan.md a person has been editing.
 
-Only marked text is ours (see `markers.py`): the format marker, generated lines and generated
+Only marked text is ours (see `formats/plan_markers.py`): the format marker, generated lines and generated
 blocks. Everything else in the existing file is kept byte for byte, line endings included.
 A generated line or block whose text no longer matches its hash was edited by a person: it is a
 conflict (reported with a unified diff) and nothing is written, unless `force` is set.
@@ -16,19 +16,10 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from specmesh_tasks.formats.plan_markers import FORMAT_VERSION, format_marker
 from specmesh_tasks.fsutil import normalize_text
-from specmesh_tasks.render.markers import (
-    ANY_FORMAT_RE,
-    FORMAT_VERSION,
-    PlanScan,
-    Rendered,
-    Slot,
-    SlotKind,
-    bare,
-    format_marker,
-    scan_plan,
-    split_lines,
-)
+from specmesh_tasks.parse.plan import PlanScan, Slot, SlotKind, bare, scan_plan
+from specmesh_tasks.render.seal import Rendered
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +60,6 @@ class _Edit:
 
 class NotManagedError(ValueError):
     """merge() was given a plan without a format marker (it must never be modified)."""
-
-
-def is_managed(text: str) -> bool:
-    """True when the plan carries our format marker."""
-    return "<!-- specmesh:plan v" in text and scan_plan(text).managed
 
 
 def merge(existing: str, rendered: Rendered, *, force: bool = False, path: str = "plan.md") -> MergeResult:
@@ -236,7 +222,3 @@ def read_created(text: str) -> str | None:
             return value or None
     return None
 
-
-def has_format_marker_anywhere(text: str) -> bool:
-    """True for a plan that carries any specmesh:plan marker, even of an unknown version."""
-    return any(ANY_FORMAT_RE.match(bare(x)) for x in split_lines(text))

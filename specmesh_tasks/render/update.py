@@ -107,10 +107,11 @@ def _read_plan(path: Path, rel: str) -> tuple[str | None, str]:
 
 def _update(spec: SpecDoc, repo: Repo, spec_text: str | None, inputs: Inputs, options: Options,
             plan_path: Path, rel: str, existing: str | None) -> PlanOutcome:
+    from specmesh_tasks.parse.plan import is_managed
     from specmesh_tasks.render.adopt import adopt
     from specmesh_tasks.render.blocks import creation_date, render_plan
     from specmesh_tasks.render.context import build_context
-    from specmesh_tasks.render.merge import is_managed, merge, read_created
+    from specmesh_tasks.render.merge import merge, read_created
 
     created = (read_created(existing) if existing else None) or creation_date()
     ctx = build_context(spec, repo, spec_text)

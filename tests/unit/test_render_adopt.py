@@ -7,11 +7,12 @@ import textwrap
 
 from plan_models import full_repo, lending
 
+from specmesh_tasks.parse.plan import scan_plan
 from specmesh_tasks.render.adopt import UNPLACED_HEADING, adopt
 from specmesh_tasks.render.blocks import render_plan
 from specmesh_tasks.render.context import build_context
-from specmesh_tasks.render.markers import Rendered, scan_plan
 from specmesh_tasks.render.merge import merge
+from specmesh_tasks.render.seal import Rendered
 from specmesh_tasks.render.templates import bundled_template
 
 HAND_WRITTEN = textwrap.dedent("""\

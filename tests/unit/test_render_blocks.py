@@ -11,9 +11,9 @@ from plan_models import full_repo, lending, use_case
 
 from specmesh_tasks.config import PlanSettings, Settings
 from specmesh_tasks.errors import UserError
+from specmesh_tasks.parse.plan import scan_plan
 from specmesh_tasks.render.blocks import PlanTemplateError, creation_date, render_plan, safe_value
 from specmesh_tasks.render.context import build_context
-from specmesh_tasks.render.markers import scan_plan
 from specmesh_tasks.render.templates import OVERRIDE, bundled_template, template_path
 
 TEMPLATE = bundled_template().read_text(encoding="utf-8")

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from specmesh_tasks.formats.plan_markers import format_marker
+from specmesh_tasks.parse.plan import is_managed, scan_plan
 from specmesh_tasks.render.blocks import gen
-from specmesh_tasks.render.markers import Rendered, format_marker, scan_plan, seal
-from specmesh_tasks.render.merge import NotManagedError, backup_path, is_managed, merge, read_created
+from specmesh_tasks.render.merge import NotManagedError, backup_path, merge, read_created
+from specmesh_tasks.render.seal import Rendered, seal
 
 
 def plan(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from specmesh_tasks.formats.plan_markers import format_marker
 from specmesh_tasks.fsutil import short_hash
+from specmesh_tasks.parse.plan import SlotKind, scan_plan, split_lines
 from specmesh_tasks.render.blocks import gen
-from specmesh_tasks.render.markers import SealError, SlotKind, format_marker, scan_plan, seal, split_lines
+from specmesh_tasks.render.seal import SealError, seal
 
 
 def test_seal_turns_gen_into_a_marked_line_and_keeps_the_prompt() -> None:
