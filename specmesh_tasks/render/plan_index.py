@@ -1,6 +1,6 @@
 """The per-feature overview digests behind `plan:<ID>`'s file_dep `.specify/.cache/deps/<ID>.json`.
 
-Each digest holds exactly what that feature's plan shows of other specs (`render.context.
+Each digest holds exactly what that feature's plan shows of other specs (`render.overview.
 overview_view`): the masters and APIs it uses as the domain spec describes them, the features it
 cites with their title and status, whether its related specs exist. The hidden index task rewrites
 a digest only when its content changes, so an edit of master M-X re-renders just the plans that
@@ -48,7 +48,8 @@ _NOWHERE = Location("", 0)
 
 def project(spec: SpecDoc) -> dict[str, Any]:
     """What an overview digest needs of a feature spec, as JSON data."""
-    from specmesh_tasks.render.context import dep_section_keys, shown_item_refs
+    from specmesh_tasks.render.overview import shown_item_refs
+    from specmesh_tasks.render.related import dep_section_keys
 
     keys = dep_section_keys(spec)
     return {
@@ -130,7 +131,7 @@ def digest_repo(root: Path, entries: list[SpecEntry], cache: Path) -> Repo:
 
 def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[tuple[str, str]]) -> int:
     """Write each job's `(spec path, digest file)`; returns how many files changed."""
-    from specmesh_tasks.render.context import overview_view, resolves_to_any
+    from specmesh_tasks.render.overview import overview_view, resolves_to_any
     from specmesh_tasks.tasks.plan_repo import parse_file
 
     store = _Projections(cache / "plan" / "projections.json")
@@ -194,7 +195,8 @@ class _IndexState:
 
     def __init__(self, file: Path, entries: list[SpecEntry], overview: dict[str, SpecDoc | None],
                  jobs: list[tuple[str, str]]) -> None:
-        from specmesh_tasks.render.context import CONTEXT_VERSION, item_fields
+        from specmesh_tasks.render.overview import item_fields
+        from specmesh_tasks.render.related import CONTEXT_VERSION
 
         self.file = file
         docs = [d for d in overview.values() if d is not None]

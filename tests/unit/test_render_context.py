@@ -9,7 +9,9 @@ from plan_models import FEATURE_HEADERS, dep, domain, full_repo, lending, other,
 
 from specmesh_tasks.model.ids import IdKind
 from specmesh_tasks.model.spec import Reference, Section, SpecKind
-from specmesh_tasks.render.context import build_context, overview_view, plan_id_for, slug_of
+from specmesh_tasks.render.context import build_context
+from specmesh_tasks.render.header import plan_id_for, slug_of
+from specmesh_tasks.render.overview import overview_view
 
 
 def test_header_values_come_from_the_spec() -> None:

@@ -85,7 +85,7 @@ def test_an_item_edit_recomputes_only_what_it_reaches_and_matches_a_full_run(
     write(root / DOMAIN, text)
     viewed: list[str] = []
     real_view = plan_index_overview_view()
-    monkeypatch.setattr("specmesh_tasks.render.context.overview_view",
+    monkeypatch.setattr("specmesh_tasks.render.overview.overview_view",
                         lambda spec, repo: viewed.append(spec.path) or real_view(spec, repo))
     narrowed = run_index(root, cache)
     monkeypatch.undo()
@@ -100,7 +100,7 @@ def test_an_item_edit_recomputes_only_what_it_reaches_and_matches_a_full_run(
 
 
 def plan_index_overview_view():  # type: ignore[no-untyped-def]
-    from specmesh_tasks.render.context import overview_view
+    from specmesh_tasks.render.overview import overview_view
 
     return overview_view
 

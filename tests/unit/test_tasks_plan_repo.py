@@ -10,7 +10,8 @@ import pytest
 from specmesh_tasks.discover import scan_specs
 from specmesh_tasks.load import load_repo
 from specmesh_tasks.model.spec import SpecKind
-from specmesh_tasks.render.context import build_context, overview_view
+from specmesh_tasks.render.context import build_context
+from specmesh_tasks.render.overview import overview_view
 from specmesh_tasks.render.plan_index import digest_repo, project, unproject
 from specmesh_tasks.tasks.plan_repo import light_repo
 
