@@ -395,12 +395,13 @@ if sys.argv[2] == "grimp":
     warm = median(lambda: grimp.build_graph("pkg", cache_dir=sys.argv[3]))
 else:
     from specmesh_tasks.affected.facts import FactsCache
-    from specmesh_tasks.affected.imports import Resolver, build_graph
+    from specmesh_tasks.affected.imports import Resolver
     imp = time.perf_counter() - a
     files = sorted(p.relative_to(root).as_posix() for p in Path(root, "pkg").glob("*.py"))
     def graph(cache):
         facts = FactsCache(Path(root), cache)
-        build_graph({f: facts.facts(f).imports for f in files}, Resolver(root, ["."]))
+        resolver = Resolver(root, ["."])
+        {f: sorted({t for r in facts.facts(f).imports for t in resolver.resolve(r, f)} - {f}) for f in files}
         facts.save()
     cache = Path(sys.argv[3]) / "own.json"
     cold = median(lambda: graph(None))

@@ -93,15 +93,21 @@ def everything_runs(options: TestOptions, state: State) -> bool:
 
 
 def load_state(path: Path) -> State:
-    """The recorded state ({} when missing, unreadable or of another schema: rebuilt, not migrated)."""
+    """The recorded state; empty when missing, unreadable, of another schema or damaged in any way
+    (rebuilt, never migrated: the next run then runs every test and records again)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return State()
     if not isinstance(data, dict) or data.get("schema") != STATE_SCHEMA:
         return State()
-    files = {
-        path: FileRecord(str(r.get("fp", "")), dict(r.get("req", {})), tuple(r.get("failed", ())))
-        for path, r in (data.get("files") or {}).items()
-    }
-    return State(files, dict(data.get("digests") or {}))
+    try:
+        files = {
+            str(path): FileRecord(str(r.get("fp", "")), {str(k): str(v) for k, v in r.get("req", {}).items()},
+                                  tuple(map(str, r.get("failed", ()))))
+            for path, r in (data.get("files") or {}).items()
+        }
+        digests = {str(k): str(v) for k, v in (data.get("digests") or {}).items()}
+    except (AttributeError, TypeError, ValueError):
+        return State()
+    return State(files, digests)

@@ -1,31 +1,32 @@
-"""What the affected-tests code knows about one file, cached by stat and content digest.
+"""What the affected-tests code knows about one file, cached by its stamp and content digest.
 
-Freshness is checked cheapest first: (mtime, size) from `os.stat`, then the content digest; a
-file is parsed again only when its digest changed. An entry whose mtime is within two seconds of
-the moment the cache was written is "racy" (a later edit in the same clock tick could keep the
-same mtime and size) and is re-hashed on the next run, as git does for its index.
+Freshness is `specmesh_tasks.freshness`: a file whose stamp (size, mtime, ctime, inode) equals the
+settled stamp stored for it is not read; otherwise its content digest decides, and a file is
+parsed again only when its digest changed.
 
 The cache lives in `.specify/.cache/affected-files.json`, is written only when it changed, and is
-rebuilt, never migrated, when its schema number differs.
+rebuilt, never migrated, when its schema number differs. A damaged file, or a damaged entry in
+it, reads as "not cached": that file is read again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specmesh_tasks.freshness import Stamp, file_stamp, settled, stamp_from_row, stamp_to_row, unchanged
+
 if TYPE_CHECKING:  # the readers load only when a file is (re)read: a stat-only run skips them
     from specmesh_tasks.affected.imports import ImportRef
+    from specmesh_tasks.affected.summary import Summary
     from specmesh_tasks.model.spec import TestTag
 
-SCHEMA = 3
+SCHEMA = 4
 CACHE_NAME = "affected-files.json"
-RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,16 @@ class FileFacts:
     error: str | None = None  # a Python syntax error, "LINE: message"
     tags: tuple[TestTag, ...] = ()  # test files only
     tests: tuple[str, ...] | None = None  # test names defined (Python test files), None = unknown
-    summary: dict[str, Any] | None = None  # definitions and references (`symbols.summarize`)
+    summary: Summary | None = None  # definitions, references and bodies (`summary.summarize`)
+    test: bool = False  # read as a test file (tags and test names looked for)
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A cache row: the facts and the stamp the file had when they were read (None: unsettled)."""
+
+    stamp: Stamp | None
+    facts: FileFacts
 
 
 def content_digest(data: bytes) -> str:
@@ -51,8 +61,8 @@ class FactsCache:
     def __init__(self, root: Path, cache_file: Path | None) -> None:
         self.root = Path(root)
         self.cache_file = cache_file
-        self.entries: dict[str, dict[str, Any]] = {}
-        self.written_ns = 0
+        self.saved: dict[str, Any] = {}  # rows as read from the cache file, decoded on first use
+        self.entries: dict[str, _Entry] = {}
         self.changed = False
         self.memo: dict[tuple[str, bool], FileFacts | None] = {}
         self._load()
@@ -64,9 +74,15 @@ class FactsCache:
             data = json.loads(self.cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        if isinstance(data, dict) and data.get("schema") == SCHEMA:
-            self.entries = data.get("files") or {}
-            self.written_ns = int(data.get("written_ns") or 0)
+        if isinstance(data, dict) and data.get("schema") == SCHEMA and isinstance(data.get("files"), dict):
+            self.saved = data["files"]
+
+    def _entry(self, rel: str) -> _Entry | None:
+        if rel not in self.entries and rel in self.saved:
+            entry = _from_row(rel, self.saved.pop(rel))
+            if entry is not None:
+                self.entries[rel] = entry
+        return self.entries.get(rel)
 
     def facts(self, rel: str, *, test: bool = False) -> FileFacts | None:
         """The facts of `rel` (None when it does not exist or cannot be read)."""
@@ -77,78 +93,84 @@ class FactsCache:
 
     def _facts(self, rel: str, test: bool) -> FileFacts | None:
         path = self.root / rel
-        try:
-            stat = path.stat()
-        except OSError:
+        stamp = file_stamp(path)
+        if stamp is None:
             return None
-        entry = self.entries.get(rel)
-        if entry is not None and self._trusted(entry, stat) and (entry.get("k") or not test):
-            return _from_entry(rel, entry)
+        entry = self._entry(rel)
+        usable = entry is not None and (entry.facts.test or not test)
+        if usable and unchanged(entry.stamp, stamp):  # type: ignore[union-attr]
+            return entry.facts  # type: ignore[union-attr]
         try:
             data = path.read_bytes()
         except OSError:
             return None
         digest = content_digest(data)
-        if entry is not None and entry.get("d") == digest and (entry.get("k") or not test):
-            entry["m"], entry["s"] = stat.st_mtime_ns, stat.st_size
+        if usable and entry.facts.digest == digest:  # type: ignore[union-attr]
+            entry.stamp = stamp  # type: ignore[union-attr]
             self.changed = True
-            return _from_entry(rel, entry)
+            return entry.facts  # type: ignore[union-attr]
         facts = _read_facts(rel, data, digest, test)
-        self.entries[rel] = _to_entry(facts, stat, test)
+        self.entries[rel] = _Entry(stamp, facts)
         self.changed = True
         return facts
 
-    def _trusted(self, entry: dict[str, Any], stat: os.stat_result) -> bool:
-        if entry.get("m") != stat.st_mtime_ns or entry.get("s") != stat.st_size:
-            return False
-        return bool(stat.st_mtime_ns < self.written_ns - RACY_NS)
-
     def any_stale(self) -> bool:
-        """Did any file this cache knows change or vanish? Stats only (racy entries are hashed)."""
-        if not self.entries:
+        """Did any file this cache knows change or vanish? Stats only (unsettled files are hashed)."""
+        rels = set(self.saved) | set(self.entries)
+        if not rels:
             return True
-        for rel, entry in self.entries.items():
+        for rel in rels:
+            entry = self._entry(rel)
+            if entry is None:
+                return True
+            stamp = file_stamp(self.root / rel)
+            if stamp is None:
+                return True
+            if unchanged(entry.stamp, stamp):
+                continue
             try:
-                stat = (self.root / rel).stat()
+                if content_digest((self.root / rel).read_bytes()) != entry.facts.digest:
+                    return True
             except OSError:
                 return True
-            if entry.get("m") != stat.st_mtime_ns or entry.get("s") != stat.st_size:
-                return True
-            if not self._trusted(entry, stat):
-                try:
-                    if content_digest((self.root / rel).read_bytes()) != entry.get("d"):
-                        return True
-                except OSError:
-                    return True
         return False
 
     def save(self) -> None:
-        """Write the cache if anything changed or some entry is still racy."""
+        """Write the cache if anything changed or some entry is still unsettled."""
         if self.cache_file is None:
             return
         now = time.time_ns()
-        racy = any(e.get("m", 0) >= self.written_ns - RACY_NS for e in self.entries.values())
-        if not (self.changed or racy):
-            return
         live = {rel for rel, _ in self.memo} or set(self.entries)
-        files = {rel: self.entries[rel] for rel in sorted(self.entries) if rel in live}
-        payload = {"schema": SCHEMA, "written_ns": now, "files": files}
+        for rel in live:
+            self._entry(rel)
+        rows = {}
+        unsettled = False
+        for rel in sorted(self.entries):
+            if rel not in live:
+                continue
+            entry = self.entries[rel]
+            stamp = settled(entry.stamp, now)
+            unsettled = unsettled or stamp is None
+            rows[rel] = _to_row(entry.facts, stamp)
+        if not (self.changed or unsettled):
+            return
         from specmesh_tasks.fsutil import write_if_changed
 
+        payload = {"schema": SCHEMA, "files": rows}
         write_if_changed(self.cache_file, json.dumps(payload, separators=(",", ":")))
 
 
 def _read_facts(rel: str, data: bytes, digest: str, test: bool) -> FileFacts:
     """Parse a file once for everything we need from it."""
     from specmesh_tasks.affected.imports import ImportRef, parse_python, scan_imports
-    from specmesh_tasks.affected.symbols import summarize
+    from specmesh_tasks.affected.summary import summarize
 
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     python = rel.endswith(".py")
     tree, error = parse_python(text) if python else (None, None)
     summary = summarize(tree, text) if tree is not None else None
     if summary is not None:  # the summary's walk already listed the imports
-        imports = tuple(dict.fromkeys(ImportRef(m, tuple(n), lv) for m, n, lv in summary.pop("i")))
+        imports = tuple(dict.fromkeys(ImportRef(w.module, w.names, w.level) for w in summary.written))
     else:
         imports = scan_imports(text).imports if python else ()
     tags: tuple[TestTag, ...] = ()
@@ -157,30 +179,46 @@ def _read_facts(rel: str, data: bytes, digest: str, test: bool) -> FileFacts:
         from specmesh_tasks.parse.test_tags import read_test_file
 
         tags, tests = read_test_file(text, rel, tree)
-    return FileFacts(digest, imports, error, tags, tests, summary)
+    return FileFacts(digest, imports, error, tags, tests, summary, test)
 
 
-def _to_entry(facts: FileFacts, stat: os.stat_result, test: bool) -> dict[str, Any]:
-    entry: dict[str, Any] = {"m": stat.st_mtime_ns, "s": stat.st_size, "d": facts.digest}
+def _to_row(facts: FileFacts, stamp: Stamp | None) -> dict[str, Any]:
+    from specmesh_tasks.affected.summary import summary_to_json
+
+    row: dict[str, Any] = {"stamp": stamp_to_row(stamp), "digest": facts.digest}
     if facts.imports:
-        entry["i"] = [[r.module, list(r.names), r.level] for r in facts.imports]
+        row["imports"] = [[r.module, list(r.names), r.level] for r in facts.imports]
     if facts.error:
-        entry["e"] = facts.error
+        row["error"] = facts.error
     if facts.summary is not None:
-        entry["y"] = facts.summary
-    if test:
-        entry["k"] = 1
-        entry["t"] = [[t.id, t.location.line, t.test, t.source] for t in facts.tags]
+        row["summary"] = summary_to_json(facts.summary)
+    if facts.test:
+        row["tags"] = [[t.id, t.location.line, t.test, t.source] for t in facts.tags]
         if facts.tests is not None:
-            entry["n"] = list(facts.tests)
-    return entry
+            row["tests"] = list(facts.tests)
+    return row
 
 
-def _from_entry(rel: str, entry: dict[str, Any]) -> FileFacts:
+def _from_row(rel: str, row: Any) -> _Entry | None:
+    """A cache row decoded; None when it is damaged (the file is then read again)."""
     from specmesh_tasks.affected.imports import ImportRef
     from specmesh_tasks.model.spec import Location, TestTag
 
-    imports = tuple(ImportRef(m, tuple(n), int(lv)) for m, n, lv in entry.get("i", ()))
-    tags = tuple(TestTag(i, Location(rel, int(line)), test, src) for i, line, test, src in entry.get("t", ()))
-    tests = tuple(entry["n"]) if "n" in entry else None
-    return FileFacts(str(entry["d"]), imports, entry.get("e"), tags, tests, entry.get("y"))
+    try:
+        summary = None
+        if "summary" in row:
+            from specmesh_tasks.affected.summary import summary_from_json
+
+            summary = summary_from_json(row["summary"])
+            if summary is None:
+                return None
+        imports = tuple(ImportRef(str(m), tuple(map(str, n)), int(lv)) for m, n, lv in row.get("imports", ()))
+        tags = tuple(TestTag(str(i), Location(rel, int(line)), None if t is None else str(t), str(src))
+                     for i, line, t, src in row.get("tags", ()))
+        tests = tuple(map(str, row["tests"])) if "tests" in row else None
+        error = row.get("error")
+        facts = FileFacts(str(row["digest"]), imports, None if error is None else str(error), tags, tests,
+                          summary, "tags" in row)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return _Entry(stamp_from_row(row.get("stamp")), facts)

@@ -159,8 +159,9 @@ def cached_requirement_index(root: Path, settings: Settings | None, cache_file: 
     stamp.append(settings.digest if settings is not None else "")
     saved = _read_json(cache_file)
     if saved.get("schema") == INDEX_SCHEMA and saved.get("stamp") == stamp:
-        return RequirementIndex(saved["own"], {k: tuple(v) for k, v in saved["parents"].items()},
-                                saved["by_id"], saved["features"])
+        cached = _index_from_json(saved)
+        if cached is not None:
+            return cached
     try:
         from specmesh_tasks.load import load_repo
     except ImportError:  # no reader: selection by files still works
@@ -174,6 +175,19 @@ def cached_requirement_index(root: Path, settings: Settings | None, cache_file: 
                    "parents": index.parents, "by_id": index.by_id, "features": index.features}
         write_if_changed(cache_file, json.dumps(payload, sort_keys=True))
     return index
+
+
+def _index_from_json(saved: dict[str, Any]) -> RequirementIndex | None:
+    """The cached index; None when the cache file is damaged (it is then built again)."""
+    try:
+        return RequirementIndex(
+            {str(k): str(v) for k, v in saved["own"].items()},
+            {str(k): tuple(map(str, v)) for k, v in saved["parents"].items()},
+            {str(k): list(map(str, v)) for k, v in saved["by_id"].items()},
+            {str(k): str(v) for k, v in saved["features"].items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _read_json(path: Path | None) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 _LINE_IMPORT = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)")
@@ -291,31 +291,6 @@ class Resolver:
             elif self._is_file(init):
                 found.append(init)
         return found
-
-
-def build_graph(imports: Mapping[str, Iterable[ImportRef]], resolver: Resolver) -> dict[str, tuple[str, ...]]:
-    """File -> the project files it imports directly (sorted, itself excluded)."""
-    graph: dict[str, tuple[str, ...]] = {}
-    for importer, refs in imports.items():
-        targets: set[str] = set()
-        for ref in refs:
-            targets.update(resolver.resolve(ref, importer))
-        targets.discard(importer)
-        graph[importer] = tuple(sorted(targets))
-    return graph
-
-
-def closure(graph: Mapping[str, Iterable[str]], starts: Iterable[str]) -> set[str]:
-    """Every file reachable from `starts` (the starts included)."""
-    seen: set[str] = set()
-    stack = list(starts)
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend(graph.get(node, ()))
-    return seen
 
 
 def _clean(rel: str) -> str:

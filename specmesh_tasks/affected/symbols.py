@@ -1,7 +1,7 @@
 """Definition-level dependencies: which top-level functions and classes a test can reach.
 
-Each Python file is summarized once (cached with its digest): every top-level function or class
-with the digest of its own source and the names it references (`helper`, `m058.f2`), the
+Each Python file is summarized once (`summary`, cached with its digest): every top-level function
+or class with the digest of its own source and the names it references (`helper`, `m058.f2`), the
 module-level statements likewise, and the import bindings (`from pkg import m058` binds `m058`).
 A node is one definition (`pkg/m058.py::f2`), a file's module-level code (`::<module>`), or a
 whole file that does not parse (`pkg/broken.py`). Edges follow references through bindings, so
@@ -25,11 +25,10 @@ module nothing imports. `--all` is the escape hatch.
 
 from __future__ import annotations
 
-import ast
-import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from specmesh_tasks.affected.summary import Binding, Summary, digest_text
 
 if TYPE_CHECKING:
     from specmesh_tasks.affected.facts import FactsCache
@@ -41,167 +40,9 @@ ALL = "*"
 WHOLE = ""
 MAX_BINDING_DEPTH = 8
 
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-# --- summaries ---------------------------------------------------------------------------------
-
-
-def summarize(tree: ast.Module, text: str) -> dict[str, Any]:
-    """The JSON-able summary of one parsed module (see the module docstring).
-
-    Keys: `d` definitions (name -> [digest, references, registered]), `m` module-level code
-    ([digest, references]), `a` names bound at module level, `b` import bindings (alias ->
-    [module, level, name or None, modules imported under the alias]), `s` star imports, `t`
-    module-level imports, `w` dynamic imports, `i` every import as written ([module, names, level]).
-
-    References are read from the source text with a regex (every identifier and dotted chain,
-    strings and comments included): a superset of what the code can name, at C speed. The tree
-    is walked only for statements (definitions, imports) and for module-level code.
-    """
-    lines = text.splitlines()
-    scan = _Scan()
-    for stmt in tree.body:
-        top = not isinstance(stmt, _DEFS)
-        scan.statements([stmt] if top else stmt.body, top=top)  # type: ignore[attr-defined]
-    # Import statements bind names (see `b`); their text must not read as uses of those names.
-    masked = _masked(lines, scan.spans)
-    defs: dict[str, list[Any]] = {}
-    chunks: list[str] = []
-    code: list[str] = []
-    assigned: set[str] = set()
-    for stmt in tree.body:
-        if isinstance(stmt, _DEFS):
-            start = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
-            source = "\n".join(lines[start - 1:stmt.end_lineno])
-            names = _NAMES.findall("\n".join(masked[start - 1:stmt.end_lineno]))
-            registered = bool(stmt.decorator_list) or isinstance(stmt, ast.ClassDef)
-            defs[stmt.name] = [_digest(source), sorted(set(names)), int(registered)]
-        else:
-            chunks.append("\n".join(lines[stmt.lineno - 1:stmt.end_lineno]))
-            code.append("\n".join(masked[stmt.lineno - 1:stmt.end_lineno]))
-            assigned |= _bound_names(stmt)
-    scan.dynamic(text)
-    return {"d": defs, "m": [_digest("\n".join(chunks)), sorted(set(_NAMES.findall("\n".join(code))))],
-            "a": sorted(assigned), "b": scan.bindings, "s": scan.star, "t": scan.top,
-            "w": scan.wholesale, "i": scan.written}
-
-
-def _masked(lines: list[str], spans: list[tuple[int, int, int, int]]) -> list[str]:
-    """`lines` with each span (line, column, end line, end column; 1-based lines) blanked."""
-    out = list(lines)
-    for line, col, end_line, end_col in spans:
-        for number in range(line, end_line + 1):
-            text = out[number - 1]
-            first = col if number == line else 0
-            last = min(end_col, len(text)) if number == end_line else len(text)
-            out[number - 1] = text[:first] + " " * (last - first) + text[last:]
-    return out
-
-
-# Every identifier or dotted chain not preceded by a word character or a dot (`m058.f2`, `h`).
-_NAMES = re.compile(r"(?<![\w.])[^\W\d]\w*(?:\.[^\W\d]\w*)*")
-_DYNAMIC = re.compile(r"""(?:import_module|__import__)\(\s*["']([\w.]+)["']""")
-
-
-class _Scan:
-    """Imports found by walking statements only (expressions cannot hold an import)."""
-
-    def __init__(self) -> None:
-        self.bindings: dict[str, list[Any]] = {}
-        self.star: list[list[Any]] = []
-        self.top: list[list[Any]] = []
-        self.wholesale: list[list[Any]] = []
-        self.written: list[list[Any]] = []
-        self.spans: list[tuple[int, int, int, int]] = []
-
-    def statements(self, body: list[ast.stmt], *, top: bool) -> None:
-        """Walk statements (and the bodies inside them); `top`: they run at import time."""
-        stack: list[tuple[ast.AST, bool]] = [(n, top) for n in reversed(body)]
-        while stack:
-            node, at_top = stack.pop()
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node, at_top)
-                self.spans.append((node.lineno, node.col_offset, node.end_lineno or node.lineno,
-                                   node.end_col_offset if node.end_col_offset is not None else 1 << 30))
-                continue
-            if isinstance(node, ast.Assign) and at_top:
-                self._plugins(node)
-            inner_top = at_top and not isinstance(node, _DEFS)  # a nested def's body runs later
-            for field in _BODIES:
-                inner = getattr(node, field, None)
-                if isinstance(inner, list):
-                    stack.extend((n, inner_top) for n in reversed(inner) if isinstance(n, _BLOCKS))
-
-    def _import(self, node: ast.Import | ast.ImportFrom, top: bool) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                self.written.append([alias.name, [], 0])
-                if alias.asname:
-                    self.bindings[alias.asname] = [alias.name, 0, None, [alias.name]]
-                else:  # `import a.b.c` binds `a`; remember every module imported under it
-                    root = alias.name.split(".")[0]
-                    entry = self.bindings.setdefault(root, [root, 0, None, []])
-                    if len(entry) > 3 and alias.name not in entry[3]:
-                        entry[3].append(alias.name)
-                if top:
-                    self.top.append([alias.name, 0])
-            return
-        module, level = node.module or "", node.level
-        self.written.append([module, [a.name for a in node.names if a.name != "*"], level])
-        for alias in node.names:
-            if alias.name == "*":
-                self.star.append([module, level])
-            else:
-                self.bindings[alias.asname or alias.name] = [module, level, alias.name]
-        if top:
-            self.top.append([module, level])
-
-    def _plugins(self, node: ast.Assign) -> None:
-        """`pytest_plugins = ["a.b", ...]`."""
-        if any(isinstance(t, ast.Name) and t.id == "pytest_plugins" for t in node.targets):
-            value = node.value
-            items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-            for item in items:
-                if isinstance(item, ast.Constant) and isinstance(item.value, str):
-                    self.wholesale.append([item.value, 0])
-                    self.written.append([item.value, [], 0])
-
-    def dynamic(self, text: str) -> None:
-        """`importlib.import_module("a.b")`, `__import__("a.b")` with a literal name."""
-        for name in _DYNAMIC.findall(text):
-            if not name.startswith("."):
-                self.wholesale.append([name, 0])
-                self.written.append([name, [], 0])
-
-
-_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
-_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
-
-
-def _bound_names(stmt: ast.stmt) -> set[str]:
-    """Names a module-level statement binds (assignments, loops, `with ... as`, nested defs)."""
-    found: set[str] = set()
-    for node in ast.walk(stmt):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            found.add(node.id)
-        elif isinstance(node, _DEFS):
-            found.add(node.name)
-    return found
-
-
-def references(text: str) -> set[str]:
-    """Every identifier and dotted chain in a piece of source (`m058.f2`, `helper`)."""
-    return set(_NAMES.findall(text))
-
-
 # --- the graph ---------------------------------------------------------------------------------
 
-EDGES_SCHEMA = 1
+EDGES_SCHEMA = 2
 
 
 class _Trace:
@@ -219,15 +60,19 @@ class _Trace:
         self.probes.update(other.probes)
 
     def to_json(self) -> dict[str, Any]:
-        return {"f": dict(sorted(self.files.items())), "p": dict(sorted(self.probes.items())),
-                "e": dict(sorted(self.edges.items()))}
+        return {"files": dict(sorted(self.files.items())), "probes": dict(sorted(self.probes.items())),
+                "edges": dict(sorted(self.edges.items()))}
 
     @classmethod
-    def load(cls, entry: dict[str, Any]) -> _Trace:
+    def load(cls, entry: Any) -> _Trace | None:
+        """A trace read back from the edges cache; None when the entry is damaged."""
         trace = cls()
-        trace.files = dict(entry["f"])
-        trace.probes = dict(entry["p"])
-        trace.edges = dict(entry["e"])
+        try:
+            trace.files = {str(k): str(v) for k, v in entry["files"].items()}
+            trace.probes = {str(k): bool(v) for k, v in entry["probes"].items()}
+            trace.edges = {str(k): [[str(p), str(n)] for p, n in v] for k, v in entry["edges"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
         return trace
 
 
@@ -242,12 +87,13 @@ class SymbolGraph:
         self._edges: dict[Node, tuple[Node, ...]] = {}
         self._resolved: dict[tuple[str, str], tuple[frozenset[Node], _Trace]] = {}
         self._deep: dict[Node, str] = {}
-        self._summaries: dict[str, dict[str, Any] | None] = {}
+        self._summaries: dict[str, Summary | None] = {}
         # Edges kept between runs, per file, with what their resolution relied on (see `dump`).
-        saved = saved or {}
+        saved = saved if isinstance(saved, dict) else {}
         ok = saved.get("schema") == EDGES_SCHEMA and saved.get("file_level") == file_level
-        self._saved: dict[str, Any] = saved.get("files", {}) if ok else {}
-        self._valid: dict[str, bool] = {}
+        files = saved.get("files") if ok else None
+        self._saved: dict[str, Any] = files if isinstance(files, dict) else {}
+        self._loaded: dict[str, _Trace | None] = {}
         self._records: dict[str, _Trace] = {}
         self._trace: _Trace | None = None
         resolver.observer = self._observe
@@ -258,15 +104,13 @@ class SymbolGraph:
 
     # summaries -----------------------------------------------------------------------------
 
-    def summary(self, path: str) -> dict[str, Any] | None:
+    def summary(self, path: str) -> Summary | None:
         if self._trace is not None:
             found = self.facts.facts(path)
             self._trace.files[path] = found.digest if found is not None else ""
         if path not in self._summaries:
             found = self.facts.facts(path)
-            raw = found.summary if found is not None and not self.file_level else None
-            # Lists in the cache file; a set for the lookups.
-            self._summaries[path] = None if raw is None else {**raw, "a": frozenset(raw["a"])}
+            self._summaries[path] = found.summary if found is not None and not self.file_level else None
         return self._summaries[path]
 
     def own_digest(self, node: Node) -> str:
@@ -277,9 +121,9 @@ class SymbolGraph:
         if found.summary is None or name == WHOLE or self.file_level:
             return found.digest
         if name == MODULE:
-            return str(found.summary["m"][0])
-        entry = found.summary["d"].get(name)
-        return str(entry[0]) if entry else ""
+            return found.summary.module_digest
+        definition = found.summary.definitions.get(name)
+        return definition.digest if definition else ""
 
     # edges ---------------------------------------------------------------------------------
 
@@ -301,23 +145,22 @@ class SymbolGraph:
     def _saved_edges(self, node: Node) -> tuple[Node, ...] | None:
         """Edges from the last run, when nothing their resolution read has changed."""
         path, name = node
-        entry = self._saved.get(path)
-        if entry is None or name not in entry["e"]:
+        if path not in self._loaded:
+            trace = _Trace.load(self._saved[path]) if path in self._saved else None
+            self._loaded[path] = trace if trace is not None and self._still_valid(trace) else None
+            if self._loaded[path] is not None:
+                self._records[path] = trace  # type: ignore[assignment]
+        trace = self._loaded[path]
+        if trace is None or name not in trace.edges:
             return None
-        if path not in self._valid:
-            self._valid[path] = self._still_valid(entry)
-            if self._valid[path]:
-                self._records[path] = _Trace.load(entry)
-        if not self._valid[path]:
-            return None
-        return tuple((p, n) for p, n in entry["e"][name])
+        return tuple((p, n) for p, n in trace.edges[name])
 
-    def _still_valid(self, entry: dict[str, Any]) -> bool:
-        for path, digest in entry["f"].items():
+    def _still_valid(self, trace: _Trace) -> bool:
+        for path, digest in trace.files.items():
             found = self.facts.facts(path)
             if (found.digest if found is not None else "") != digest:
                 return False
-        return all(self.resolver.probe(key[0], key[2:]) == answer for key, answer in entry["p"].items())
+        return all(self.resolver.probe(key[0], key[2:]) == answer for key, answer in trace.probes.items())
 
     def dump(self) -> dict[str, Any]:
         """The edges computed or confirmed this run, for the next one."""
@@ -330,13 +173,13 @@ class SymbolGraph:
         if summary is None:
             return {(path, WHOLE)} if name == ALL else self._whole_file_edges(path)
         if name == ALL:
-            return {(path, MODULE), *((path, d) for d in summary["d"])}
+            return {(path, MODULE), *((path, d) for d in summary.definitions)}
         if name == MODULE:
             return self._module_edges(path, summary)
-        entry = summary["d"].get(name)
-        if entry is None:
+        definition = summary.definitions.get(name)
+        if definition is None:
             return {(path, MODULE)}
-        return {(path, MODULE), *self._resolve_all(path, entry[1])}
+        return {(path, MODULE), *self._resolve_all(path, definition.references)}
 
     def _whole_file_edges(self, path: str) -> set[Node]:
         """A file that does not parse (or is not Python): everything it may import, whole."""
@@ -346,26 +189,26 @@ class SymbolGraph:
             out |= {(f, ALL) for f in self.resolver.resolve(ref, path) if f != path}
         return out
 
-    def _module_edges(self, path: str, summary: dict[str, Any]) -> set[Node]:
-        out = set(self._resolve_all(path, summary["m"][1]))
-        out |= {(path, d) for d, entry in summary["d"].items() if entry[2]}
-        for module, level in summary["t"]:
+    def _module_edges(self, path: str, summary: Summary) -> set[Node]:
+        out = set(self._resolve_all(path, summary.module_references))
+        out |= {(path, d) for d, definition in summary.definitions.items() if definition.registered}
+        for module, level in summary.top:
             out |= {(f, MODULE) for f in self._chain_files(module, level, path)}
-        for module, level in summary["w"]:
+        for module, level in summary.wholesale:
             out |= self._module_node(module, level, path, ALL)
-        chains = {*summary["m"][1], *(c for entry in summary["d"].values() for c in entry[1])}
-        for alias, binding in summary["b"].items():
+        chains = {*summary.module_references, *(c for d in summary.definitions.values() for c in d.references)}
+        for alias, binding in summary.bindings.items():
             out |= self._unused_modules(path, alias, binding, chains)
         out.discard((path, MODULE))
         return out
 
-    def _unused_modules(self, path: str, alias: str, binding: list[Any], chains: set[str]) -> set[Node]:
+    def _unused_modules(self, path: str, alias: str, binding: Binding, chains: set[str]) -> set[Node]:
         """A module imported but never used by name was imported for its side effects: whole.
         (An unused `from m import name` is a re-export: found by name when someone uses it.)"""
-        module, level, name = binding[:3]
+        module, level, name = binding.module, binding.level, binding.name
         if name is None:
             out: set[Node] = set()
-            for full in binding[3] if len(binding) > 3 else [module]:
+            for full in binding.modules or (module,):
                 dotted = alias if full == module else full
                 if not any(c == dotted or c.startswith(dotted + ".") for c in chains):
                     out |= self._module_node(full, level, path, ALL)
@@ -413,14 +256,14 @@ class SymbolGraph:
             return {(path, WHOLE)}
         head = parts[0]
         out: set[Node] = set()
-        if head in summary["d"]:
+        if head in summary.definitions:
             out.add((path, head))
-        if head in summary["a"]:
+        if head in summary.assigned:
             out.add((path, MODULE))
-        if head in summary["b"]:
-            out |= self._follow(path, summary["b"][head], parts[1:], depth + 1)
+        if head in summary.bindings:
+            out |= self._follow(path, summary.bindings[head], parts[1:], depth + 1)
         if not out:
-            for module, level in summary["s"]:
+            for module, level in summary.star:
                 file, _ = self.resolver.locate(module, level, path)
                 if file and depth < MAX_BINDING_DEPTH:
                     out |= self._resolve(file, parts, depth + 1, local=False)
@@ -428,9 +271,9 @@ class SymbolGraph:
             out.add((path, ALL))  # an attribute we cannot see being set (or `__dict__`): all of it
         return out
 
-    def _follow(self, path: str, binding: list[Any], rest: list[str], depth: int) -> set[Node]:
-        """Where an import binding (`[module, level, name or None]`) plus attributes leads."""
-        module, level, name = binding[:3]
+    def _follow(self, path: str, binding: Binding, rest: list[str], depth: int) -> set[Node]:
+        """Where an import binding plus attributes leads."""
+        module, level, name = binding.module, binding.level, binding.name
         if depth > MAX_BINDING_DEPTH:
             return self._module_node(module, level, path, ALL)
         if name is not None:
@@ -471,7 +314,7 @@ class SymbolGraph:
             for component, successors in self._components(start):
                 parts = sorted(f"{p}::{n}={self.own_digest((p, n))}" for p, n in component)
                 parts += sorted(self._deep[s] for s in successors)
-                value = _digest("\n".join(parts))
+                value = digest_text("\n".join(parts))
                 for node in component:
                     self._deep[node] = value
         return self._deep[start]

@@ -455,3 +455,29 @@ def test_a_plain_run_with_a_bad_config_is_one_line_and_starts_no_pytest(project:
     assert done.returncode == 3
     assert "specmesh.yaml" in done.stderr and "Traceback" not in done.stderr
     assert "test session starts" not in done.stdout + done.stderr
+
+
+CACHE_SHAPES = {  # each affected cache, damaged in the ways a crash or a bad copy can leave it
+    "affected-state.json": ['[]', '{"schema": 1, "files": []}', '{"schema": 1, "files": {"tests/test_core.py": 3}}',
+                            '{"schema": 1, "files": {"tests/test_core.py": {"req": []}}, "digests": 7}'],
+    "affected-files.json": ['[1]', '{"schema": 4, "files": {"src/app/core.py": {"digest": []}}}',
+                            '{"schema": 4, "files": {"tests/test_core.py": {"stamp": "x", "summary": 1}}}'],
+    "affected-edges.json": ['"edges"', '{"schema": 2, "file_level": true, "files": {"tests/test_core.py": []}}',
+                            '{"schema": 2, "file_level": true, "files": {"tests/test_core.py": {"edges": 1}}}'],
+    "affected-requirements.json": ['[]', '{"schema": 1, "stamp": [], "own": 1}'],
+}
+
+
+@pytest.mark.parametrize("variant", range(4))
+def test_damaged_affected_caches_are_rebuilt_without_a_traceback(project: Path, variant: int) -> None:
+    cache = project / ".specify" / ".cache"
+    for name, shapes in CACHE_SHAPES.items():
+        (cache / name).write_text(shapes[variant % len(shapes)], encoding="utf-8")
+    (project / ".specify" / "test-durations.json").write_text('{"tests/test_core.py::test_total": "slow"}')
+    code, _, err = run(project)
+    assert code == 0 and "Traceback" not in err, err
+    for name in CACHE_SHAPES:
+        if (cache / name).exists():
+            assert isinstance(json.loads((cache / name).read_text(encoding="utf-8")), dict), name
+    code, _, err = run(project)
+    assert code == 0 and "no test affected" in err, err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from specmesh_tasks.affected import symbols as symbols_module
+from specmesh_tasks.affected import summary as summary_module
 from specmesh_tasks.affected.facts import FactsCache
 from specmesh_tasks.affected.fingerprints import (
     collect_test_files,
@@ -159,8 +159,8 @@ def test_facts_cache_skips_unchanged_files_and_sees_same_size_edits(tmp_path: Pa
     assert first.facts("m.py") is not None
     first.save()
     parsed: list[str] = []
-    real = symbols_module.summarize  # the facts reader imports it when it reads a file
-    monkeypatch.setattr(symbols_module, "summarize", lambda tree, text: parsed.append(text) or real(tree, text))
+    real = summary_module.summarize  # the facts reader imports it when it reads a file
+    monkeypatch.setattr(summary_module, "summarize", lambda tree, text: parsed.append(text) or real(tree, text))
     again = FactsCache(root, cache_file).facts("m.py")
     assert again is not None and [r.module for r in again.imports] == ["a"]
     assert parsed == []

@@ -1,11 +1,11 @@
-"""The static import graph: every import form, resolution against the tree, transitive closure."""
+"""The static import reader: every import form, and resolution against the tree."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-from specmesh_tasks.affected.imports import ImportRef, Resolver, build_graph, closure, scan_imports
+from specmesh_tasks.affected.imports import ImportRef, Resolver, scan_imports
 
 
 def refs(text: str) -> list[ImportRef]:
@@ -107,13 +107,9 @@ def test_namespace_packages_without_init(tmp_path: Path) -> None:
     assert Resolver(str(root)).resolve(ImportRef("ns.part.mod"), "t.py") == ["ns/part/mod.py"]
 
 
-def test_graph_and_transitive_closure_with_a_cycle() -> None:
-    graph = build_graph(
-        {"t.py": [ImportRef("a")], "a.py": [ImportRef("b")], "b.py": [ImportRef("a"), ImportRef("c")],
-         "c.py": []},
-        Resolver("/nonexistent", is_file=lambda rel: rel in {"a.py", "b.py", "c.py"},
-                 is_dir=lambda rel: False),
-    )
-    assert graph == {"t.py": ("a.py",), "a.py": ("b.py",), "b.py": ("a.py", "c.py"), "c.py": ()}
-    assert closure(graph, ["t.py"]) == {"t.py", "a.py", "b.py", "c.py"}
-    assert closure(graph, ["c.py"]) == {"c.py"}
+def test_imports_in_a_cycle_resolve_to_each_other() -> None:
+    resolver = Resolver("/nonexistent", is_file=lambda rel: rel in {"a.py", "b.py", "c.py"},
+                        is_dir=lambda rel: False)
+    assert resolver.resolve(ImportRef("a"), "b.py") == ["a.py"]
+    assert resolver.resolve(ImportRef("b"), "a.py") == ["b.py"]
+    assert resolver.resolve(ImportRef("d"), "a.py") == []  # not in the project: third-party or stdlib
