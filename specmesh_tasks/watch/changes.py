@@ -19,28 +19,29 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from watchfiles import Change, DefaultFilter
+
 from specmesh_tasks.discover import SKIPPED_DIRS
 
 GROUPS = ("gates", "plan", "tasks", "test")
 ALL_GROUPS = frozenset(GROUPS)
 
-# Directories whose content is never an input: VCS data, caches (ours included: `.specify/.cache`
-# is a `.cache`), virtual environments, dependencies and build output.
-IGNORED_DIRS = SKIPPED_DIRS | {".idea", ".vscode", ".hypothesis", ".nox", ".direnv"}
+# Directories whose content is never an input: watchfiles' own list (VCS data, caches, virtual
+# environments, dependencies) plus ours (`.specify/.cache` is a `.cache`, and build output).
+IGNORED_DIRS = frozenset(DefaultFilter.ignore_dirs) | SKIPPED_DIRS | {".vscode", ".nox", ".direnv"}
 
-# Names editors, tools and our own atomic writes use for scratch files.
-_IGNORED_NAMES = re.compile(
-    r"""(
-      \.py[cod]$ | ~$ | \.sw[a-p]$ | \.kate-swp$ | \.crswap$   # bytecode, vim/kate/chrome swap
-    | ^\.\# | ^\#.*\#$                                         # emacs lock and autosave files
-    | ^4913$                                                   # vim's "can I write here" probe
-    | \.tmp$ | ^\.goutputstream- | \.___jb_\w+___$            # atomic-save temporaries (ours too)
-    | \.orig(\.\d+)?$                                          # `plan --force` backups
-    | ^\.DS_Store$ | ^flycheck_ | ^\.coverage
-    | ^pytest-cache-files-                                     # pytest's cache, before its rename
-    )""",
-    re.VERBOSE,
+# Scratch files watchfiles' patterns leave out (they cover bytecode, vim swap files, `~` backups,
+# emacs locks, JetBrains safe-write files, .DS_Store and flycheck).
+_MORE_SCRATCH_NAMES = (
+    r"\.kate-swp$", r"\.crswap$",             # kate, chrome swap files
+    r"^\#.*\#$",                              # emacs autosave
+    r"^4913$",                                # vim's "can I write here" probe
+    r"^sed[A-Za-z0-9]{6}$",                   # `sed -i`'s temporary file
+    r"\.tmp$", r"^\.goutputstream-",          # atomic-save temporaries (ours too)
+    r"\.orig(\.\d+)?$",                       # `plan --force` backups
+    r"^\.coverage", r"^pytest-cache-files-",  # coverage data, pytest's cache before its rename
 )
+_IGNORED_NAMES = re.compile("|".join((*DefaultFilter.ignore_entity_patterns, *_MORE_SCRATCH_NAMES)))
 
 
 def is_ignored(rel: str) -> bool:
@@ -49,6 +50,13 @@ def is_ignored(rel: str) -> bool:
     if parts[0] == "..":
         return True  # outside the root
     return any(part in IGNORED_DIRS or _IGNORED_NAMES.search(part) for part in parts)
+
+
+def transient(raw: Iterable[tuple[int, str]], exists: Callable[[str], bool] = os.path.lexists) -> set[str]:
+    """Paths created and gone again within `raw`: an editor's or tool's scratch file, whatever
+    its name (a file a person deleted was not created in the same burst, so it still counts)."""
+    created = {path for change, path in raw if change == Change.added}
+    return {path for path in created if not exists(path)}
 
 
 def groups_for(rel: str, is_test_file: Callable[[str], bool]) -> frozenset[str]:

@@ -32,6 +32,7 @@ from specmesh_tasks.watch.changes import (
     is_protected,
     make_test_matcher,
     stamp_of,
+    transient,
 )
 from specmesh_tasks.watch.monitor import ChangeFeed, RawChanges, TestStopper
 from specmesh_tasks.watch.request import Segment, select, to_argv
@@ -105,12 +106,16 @@ class WatchLoop:
                 pending = set()
 
     def relevant(self, raw: Iterable[tuple[int, str]]) -> set[str]:
-        """Root-relative paths of the changes that are neither ignored nor our own writes."""
+        """Root-relative paths of the changes that are neither ignored, scratch, nor our own writes."""
         is_test = self.test_matcher()
+        changes = list(raw)
+        scratch = transient(changes)
         found = set()
-        for _change, path in raw:
+        for _change, path in changes:
             rel = self.rel(path)
-            if not is_ignored(rel) and not self.own.is_own(path, is_protected(rel, is_test)):
+            if path in scratch or is_ignored(rel):
+                continue
+            if not self.own.is_own(path, is_protected(rel, is_test)):
                 found.add(rel)
         return found
 
@@ -166,9 +171,10 @@ class WatchLoop:
             return cache[kind]
 
         def is_news(raw: RawChanges) -> bool:
+            scratch = transient(raw)
             for _change, path in raw:
                 rel = self.rel(path)
-                if is_ignored(rel) or path in declared("targets"):
+                if path in scratch or is_ignored(rel) or path in declared("targets"):
                     continue
                 if is_protected(rel, is_test) or path in declared("inputs"):
                     return True

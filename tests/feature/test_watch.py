@@ -210,6 +210,33 @@ def test_a_spec_edit_reruns_its_tasks_once(toy: Path, watchers: list[Watcher]) -
     settle(watcher, 2)  # plan.md and tasks.md it just wrote do not start a third cycle
 
 
+def test_editor_scratch_files_stay_out_of_the_status_line(toy: Path, watchers: list[Watcher]) -> None:
+    """vim's save (probe file 4913, swap file, `~` backup) and `sed -i` (a temporary sedXXXXXX
+    renamed over the file): the status line names the spec only."""
+    watcher = start_toy(toy, watchers)
+    watcher.ready()
+    folder = toy / ".specify/specs/features/a"
+    spec = folder / "spec.md"
+    (folder / ".spec.md.swp").write_text("swap")
+    probe = folder / "4913"
+    probe.write_text("")
+    probe.unlink()
+    shutil.copy(spec, folder / "spec.md~")
+    spec.write_text("Spec ID: S-A-001\nsecond\n", encoding="utf-8")
+    (folder / ".spec.md.swp").unlink()
+    (folder / "spec.md~").unlink()
+    assert watcher.status(2).startswith("watch #2: changed .specify/specs/features/a/spec.md · ")
+    scratch = folder / "sedNSjKhw"
+    scratch.write_text("Spec ID: S-A-001\nthird\n", encoding="utf-8")
+    os.replace(scratch, spec)
+    assert watcher.status(3).startswith("watch #3: changed .specify/specs/features/a/spec.md · ")
+    oddly_named = folder / "x8Fq2"  # no known pattern: created and gone within the burst
+    oddly_named.write_text("scratch")
+    oddly_named.unlink()
+    spec.write_text("Spec ID: S-A-001\nfourth\n", encoding="utf-8")
+    assert watcher.status(4).startswith("watch #4: changed .specify/specs/features/a/spec.md · ")
+
+
 def test_a_plan_edit_reruns_tasks_and_gates_but_not_plan(toy: Path, watchers: list[Watcher]) -> None:
     watcher = start_toy(toy, watchers)
     watcher.ready()

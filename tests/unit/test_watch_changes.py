@@ -115,3 +115,21 @@ def test_an_unread_file_written_after_the_cycle_is_not_ours(tmp_path: Path) -> N
     own = OwnWrites()
     own.record([], [], time.time_ns(), time.time_ns())
     assert not own.is_own(str(notes), protected=False)
+
+
+@pytest.mark.parametrize("name", ["sedNSjKhw", ".spec.md.swp", ".spec.md.swx", "spec.md~", "4913",
+                                  ".#spec.md", "spec.md.___jb_tmp___", ".DS_Store"])
+def test_editor_and_tool_scratch_names_are_ignored(name: str) -> None:
+    assert is_ignored(f"{FEATURE}/{name}")
+
+
+def test_a_file_created_and_gone_in_one_burst_is_scratch_whatever_its_name(tmp_path: Path) -> None:
+    from watchfiles import Change
+
+    from specmesh_tasks.watch.changes import transient
+
+    kept, gone, deleted = (str(tmp_path / name) for name in ("spec.md", "x8Fq2", "old.md"))
+    Path(kept).write_text("saved")
+    raw = {(Change.added, gone), (Change.modified, gone), (Change.deleted, gone),
+           (Change.added, kept), (Change.deleted, deleted)}
+    assert transient(raw) == {gone}  # a person's deletion (never created here) still counts
