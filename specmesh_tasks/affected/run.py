@@ -367,9 +367,7 @@ def _store_durations(root: Path, results: Mapping[str, Any]) -> None:
 
 
 def explain(selection: Selection, arguments: Sequence[str], out: IO[str]) -> None:
-    """Per selected test file, why it was selected."""
-    if not selection.selected:
-        print("no test affected", file=out)
+    """Per selected test file, why it was selected (nothing when none was: the run says so)."""
     for path in sorted(selection.reasons):
         if not _ran(path, arguments):
             continue
