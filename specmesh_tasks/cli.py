@@ -73,6 +73,13 @@ def creators_for(args: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(sorted(needed))
 
 
+def quiet_to_reporter(args: list[str]) -> list[str]:
+    """`specmesh -q TASK …` (or `--quiet`) is a run with the `quiet` reporter: no progress display."""
+    if args[:1] in (["-q"], ["--quiet"]) and is_run(args[1:]):
+        return ["--reporter", "quiet", *args[1:]]
+    return args
+
+
 ABOUT = (["help"], ["--help"], ["-h"], ["--version"])
 
 
@@ -95,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not os.path.isdir(root):
                 raise UserError(f"error: --root {root}: not a directory")
             os.environ["SPECMESH_ROOT"] = os.path.abspath(root)
+        args = quiet_to_reporter(args)
         if is_about(args):
             from specmesh_tasks.doit_main import SpecmeshMain
 

@@ -27,7 +27,8 @@ from specmesh_tasks import doit_errors, usage
 # metadata predates them still finds them (an installed entry point of the same name wins).
 PLUGINS = {
     "COMMAND": {"watch": "specmesh_tasks.watch.command:Watch"},
-    "REPORTER": {"progress": "specmesh_tasks.reporter_progress:ProgressReporter"},
+    "REPORTER": {"progress": "specmesh_tasks.reporter_progress:ProgressReporter",
+                 "quiet": "specmesh_tasks.reporter_progress:QuietReporter"},
     "BACKEND": {"specmesh-json": "specmesh_tasks.doitdb:QuietJsonDB"},
 }
 

@@ -1,21 +1,20 @@
-"""doit reporter that keeps stdout for machine formats.
+"""The default reporter of the bundled tasks: progress on stderr, stdout left to reports.
 
 doit's console reporter writes its progress lines (`.  gates`) to stdout, which would corrupt
-`specmesh gates --format json > r.json`. This one sends every progress line to stderr.
+`specmesh gates --format json > r.json`. This one writes to stderr: on a terminal one status line
+rewritten in place (notes and failures above it), elsewhere doit's console lines (`.  plan:X`
+for a task that ran, `-- plan:X` for one up to date) with no control characters
+(`reporter_progress` holds the machinery).
 """
 
 from __future__ import annotations
 
-import sys
-from typing import Any
-
-from doit.reporter import ConsoleReporter
+from specmesh_tasks.reporter_progress import ProgressReporter
 
 
-class SpecmeshReporter(ConsoleReporter):  # type: ignore[misc]  # doit ships no type hints
-    """doit's console reporter, writing to stderr."""
+class SpecmeshReporter(ProgressReporter):
+    """The status line on a terminal, doit's console lines elsewhere; always on stderr."""
 
-    desc = "console output on stderr (stdout is left to machine-readable reports)"
-
-    def __init__(self, outstream: Any, options: dict[str, Any]) -> None:
-        super().__init__(sys.stderr, options)
+    desc = "progress on stderr: a status line on a terminal, doit's console lines elsewhere"
+    summary_in_plain = False  # CI logs read as doit's always have
+    list_uptodate = True

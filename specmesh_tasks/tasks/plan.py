@@ -241,7 +241,7 @@ def skip_action(root: str, name: str, note: str) -> None:
 
 def plan_action(root: str, spec_rel: str, name: str, group_check: bool = False, group_force: bool = False,
                 group_adopt: bool = False, check: bool = False, force: bool = False,
-                adopt: bool = False) -> TaskFailed | None:
+                adopt: bool = False) -> TaskFailed | dict[str, str] | None:
     """Update one plan.md; record (and, when run alone, fail on) a block, conflict or difference."""
     from specmesh_tasks.render.update import Options
 
@@ -259,7 +259,9 @@ def plan_action(root: str, spec_rel: str, name: str, group_check: bool = False, 
     report = outcome.message if outcome.status.value == "would-change" else outcome.report()
     _record(Path(root), name, outcome.status.value, report)
     if _summary_follows(Path(root)):
-        return None  # the summary task fails the run once every other feature is planned
+        # The summary task fails the run once every other feature is planned; meanwhile the
+        # progress display counts the outcome (doit keeps the dict as the task's values).
+        return {"outcome": outcome.status.value}
     return TaskFailed(report)
 
 

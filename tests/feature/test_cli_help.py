@@ -114,3 +114,10 @@ def test_bad_config_files_are_one_line_each_exit_3(run_specmesh, example_copy: P
     os.mkfifo(config)  # opening it for reading would block the run for ever
     fifo = run_specmesh("plan", cwd=example_copy, timeout=60)
     assert fifo.returncode == 3 and fifo.stderr == f"error: {config}: not a regular file; expected a YAML file\n"
+
+
+def test_nothing_affected_is_said_once_even_when_explaining(run_specmesh, example_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_specmesh("test", cwd=example_copy).returncode == 0  # records the state
+    again = run_specmesh("test", "--explain", cwd=example_copy)
+    assert again.returncode == 0, again.stderr
+    assert (again.stdout + again.stderr).count("no test affected") == 1
