@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pytest
 
-    from specmesh_tasks.model.spec import TestTag
+    from specmesh_tasks.model.spec import Repo, TestTag
 
 MARKER_HELP = (
     "spec(*ids): the spec IDs this test covers (UC-…, FR-…, SC-…); "
@@ -46,7 +46,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wanted: list[str] = config.getoption("specmesh_spec_ids") or []
     if not wanted:
         return
-    accepted = _expand(wanted, config.rootpath)
+    repo = _load_repo(config.rootpath)
+    accepted = _expand(wanted, repo)
+    if repo is not None:
+        _warn_undefined(wanted, repo)
     comments = _CommentTags(config.rootpath)
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
@@ -67,20 +70,47 @@ def _matches(cited: set[str], accepted: set[str]) -> bool:
     return any(spec_id in accepted or spec_id.split("/", 1)[0] in accepted for spec_id in cited)
 
 
-def _expand(wanted: list[str], rootpath: Path) -> set[str]:
-    """The wanted IDs plus, for a use case or a feature, every ID that belongs to it."""
-    accepted = set(wanted)
+def _load_repo(rootpath: Path) -> Repo | None:
+    """The project's spec tree, or None when there is none (or none readable)."""
     try:
-        from specmesh_tasks.affected.fingerprints import member_ids
         from specmesh_tasks.discover import find_root
         from specmesh_tasks.load import load_repo
 
-        repo = load_repo(find_root(rootpath))
-    except Exception:  # no spec tree (or none readable): plain ID matching still works
-        return accepted
-    for spec_id in wanted:
-        accepted |= member_ids(repo, spec_id)
+        return load_repo(find_root(rootpath))
+    except Exception:  # no spec tree: plain ID matching still works
+        return None
+
+
+def _expand(wanted: list[str], repo: Repo | None) -> set[str]:
+    """The wanted IDs plus, for a use case or a feature, every ID that belongs to it."""
+    accepted = set(wanted)
+    if repo is not None:
+        from specmesh_tasks.affected.fingerprints import member_ids
+
+        for spec_id in wanted:
+            accepted |= member_ids(repo, spec_id)
     return accepted
+
+
+class SpecIdWarning(UserWarning):
+    """`--spec-id` names an ID the specs define nowhere (so it can only select by accident)."""
+
+
+def _warn_undefined(wanted: list[str], repo: Repo) -> None:
+    """Warn for each wanted ID no spec defines, with the nearest defined ID if one is close."""
+    import warnings
+
+    from specmesh_tasks.suggest import did_you_mean
+
+    defined = {doc.spec_id for doc in repo.specs if doc.spec_id}
+    for doc in repo.specs:
+        for definition in doc.definitions:
+            defined |= {definition.id, f"{doc.spec_id}/{definition.id}"}
+    for spec_id in wanted:
+        if spec_id not in defined:
+            message = f"{spec_id} is defined nowhere in the specs{did_you_mean(spec_id, defined)}"
+            # Located at the option, not at this line: the summary then reads `--spec-id: …`.
+            warnings.warn_explicit(SpecIdWarning(message), SpecIdWarning, filename="--spec-id", lineno=0)
 
 
 class _CommentTags:

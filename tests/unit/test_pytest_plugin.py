@@ -127,6 +127,35 @@ def test_spec_id_of_a_use_case_selects_the_tests_of_its_frs(pytester: pytest.Pyt
     result.stdout.fnmatch_lines(["*test_borrow PASSED*", "*test_limit PASSED*"])
 
 
+@pytest.mark.parametrize(("wanted", "warning"), [
+    ("UC-NOPE-999", "UC-NOPE-999 is defined nowhere in the specs"),
+    ("UC-LOAN-01", "UC-LOAN-01 is defined nowhere in the specs; did you mean 'UC-LOAN-001'?"),
+    ("UC-LOAN-001", None),
+    ("S-LOAN-001/FR-LOAN-004", None),
+])
+def test_an_id_defined_nowhere_is_warned_about(pytester: pytest.Pytester, wanted: str, warning: str | None) -> None:
+    spec_file = pytester.path / ".specify" / "specs" / "features" / "sloan001" / "spec.md"
+    spec_file.parent.mkdir(parents=True)
+    spec_file.write_text(textwrap.dedent("""\
+        Spec Type: Feature
+        Spec ID: S-LOAN-001
+        Status: Approved
+
+        ### UC-LOAN-001: Borrow a book
+
+        | FR ID | Description | Related UC | Priority |
+        |-------|-------------|------------|----------|
+        | FR-LOAN-004 | Refuse over the limit | UC-LOAN-001 | P1 |
+        """))
+    pytester.makepyfile(test_loans=TESTS)
+    result = pytester.runpytest_subprocess(*PLUGIN, "--spec-id", wanted)
+    warned = [line for line in result.outlines if "SpecIdWarning" in line]
+    if warning is None:
+        assert warned == []
+    else:
+        assert warned == [f"  --spec-id:0: SpecIdWarning: {warning}"]
+
+
 def test_plugin_import_is_cheap() -> None:
     code = (
         "import sys, specmesh_tasks.pytest_plugin\n"
