@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 from specmesh_tasks.errors import RootNotFoundError, UserError
-from specmesh_tasks.fsutil import rel_posix
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
@@ -34,7 +33,7 @@ SKIPPED_DIRS = frozenset(
      ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs", "site-packages"}
 )
 DEFAULT_TEST_GLOBS = ("tests/**/test_*.py", "tests/**/*_test.py")
-HEADER_CACHE_VERSION = 3
+HEADER_CACHE_VERSION = 4  # 4: rows read by formats.spec_header
 SPECS_DIR = ".specify/specs"
 # Files a listing of `.specify/specs/` keeps (names compared lower-cased, kept as found).
 LISTED_NAMES = SPEC_FILE_NAMES | {"plan.md", "tasks.md", MATRIX_NAME}
@@ -253,8 +252,8 @@ def _kinds() -> dict[str, SpecKind]:
 class SpecEntry:
     """What task declaration needs to know about a spec, from its header lines only.
 
-    Plain strings (`file`, `kind_value`): the no-op path builds a thousand of these. `path`,
-    `dir` and `kind` give the Path and SpecKind forms on demand.
+    Plain strings (`file`, `kind_value`): the no-op path builds a thousand of these. `path` and
+    `kind` give the Path and SpecKind forms on demand.
     """
 
     file: str  # absolute path, `/`-separated below the root
@@ -267,10 +266,6 @@ class SpecEntry:
     @property
     def path(self) -> Path:
         return Path(self.file)
-
-    @property
-    def dir(self) -> Path:
-        return Path(self.file).parent
 
     @property
     def folder(self) -> str:
@@ -287,82 +282,14 @@ class SpecEntry:
         return _kinds()[self.kind_value]
 
 
-_TYPE_WORDS = {
-    "vision": VISION, "domain": DOMAIN, "overview": DOMAIN, "screen": SCREEN, "feature": FEATURE,
-    "fix": FIX, "test": TEST_SCENARIO,
-}
-
-
-def kind_value_from_type(value: str) -> str:
-    """`Feature` / `[Feature | Fix]` / `Test Scenario` -> a SpecKind value."""
-    first = value.strip().strip("[]").split("|")[0].strip().lower()
-    for word, kind in _TYPE_WORDS.items():
-        if first.startswith(word):
-            return kind
-    return UNKNOWN
-
-
-def kind_from_type(value: str) -> SpecKind:
-    """`Feature` / `[Feature | Fix]` / `Test Scenario` -> SpecKind."""
-    return _kinds()[kind_value_from_type(value)]
-
-
-@cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The header-line and H1 patterns (compiled on first use, not at import)."""
-    return (
-        re.compile(r"^\s*([A-Za-z][A-Za-z ()/_-]*?)\s*:\s*(.*?)\s*$"),
-        re.compile(r"^#\s+(?:(?:Feature|Domain|Screen|Vision|Fix|Test Scenario)\s+Spec(?:ification)?\s*:\s*)?"
-                   r"(.*?)\s*$"),
-    )
-
-
-def read_header(text: str) -> tuple[str, dict[str, str]]:
-    """The H1 title and the `Key: value` header lines after it (HTML comments skipped)."""
-    header_line, h1 = _patterns()
-    fields: dict[str, str] = {}
-    title, in_comment, seen_h1 = "", False, False
-    for raw in text.splitlines()[:80]:
-        line = raw.lstrip("\ufeff")
-        if in_comment:
-            in_comment = "-->" not in line
-            continue
-        if line.lstrip().startswith("<!--"):
-            in_comment = "-->" not in line
-            continue
-        if line.startswith("# ") and not seen_h1:
-            match = h1.match(line)
-            title, seen_h1 = (match.group(1) if match else line[2:].strip()), True
-            continue
-        if seen_h1 and (line.startswith("## ") or line.strip() == "---"):
-            break
-        match = header_line.match(line)
-        if match and match.group(1).strip().casefold() not in {k.casefold() for k in fields}:
-            fields[match.group(1).strip()] = match.group(2)
-    return title, fields
-
-
-def _field(fields: dict[str, str], *keys: str) -> str | None:
-    lowered = {k.casefold(): v for k, v in fields.items()}
-    for key in keys:
-        if key.casefold() in lowered:
-            return lowered[key.casefold()] or None
-    return None
-
-
-def entry_from_text(path: Path, root: Path, text: str) -> SpecEntry:
-    """Build a SpecEntry from a spec's text (header lines only)."""
-    return _entry(str(path), rel_posix(path, root), text)
-
-
 def _entry(file: str, rel: str, text: str) -> SpecEntry:
-    title, fields = read_header(text)
-    spec_type = _field(fields, "Spec Type")
-    kind = kind_value_from_type(spec_type) if spec_type else UNKNOWN
-    if kind == UNKNOWN and rel.rsplit("/", 1)[-1].lower() == "test-scenarios.md":
-        kind = TEST_SCENARIO
-    spec_id = _field(fields, "Spec ID", "Spec ID(s)")
-    return SpecEntry(file, rel, kind, spec_id, _field(fields, "Status"), title)
+    """The entry of one spec from the first bytes of its text, read by the one header grammar
+    (`formats.spec_header`, imported here: only a spec whose stat changed gets this far)."""
+    from specmesh_tasks.formats.spec_header import read_header_text, spec_kind
+
+    header = read_header_text(text)
+    return SpecEntry(file, rel, spec_kind(header, rel), header.get("Spec ID", "Spec ID(s)"),
+                     header.get("Status"), header.title)
 
 
 def _load(root: str, name: str, version: int) -> dict[str, Any]:

@@ -97,10 +97,10 @@ def check_status_present(spec: SpecDoc, ctx: RuleContext) -> Iterator[Finding]:
     fix="Use Feature, Fix, Domain, Screen, Vision or Test Scenario.",
 )
 def check_spec_type_known(spec: SpecDoc, ctx: RuleContext) -> Iterator[Finding]:
-    from specmesh_tasks.discover import kind_from_type
+    from specmesh_tasks.formats.spec_header import UNKNOWN, kind_of_type
 
     value = spec.header("Spec Type")
-    if value is not None and value.strip() and kind_from_type(value) is SpecKind.UNKNOWN:
+    if value is not None and value.strip() and kind_of_type(value) == UNKNOWN:
         yield finding("SM205", header_location(spec, "Spec Type"), f'unknown Spec Type "{value.strip()}"')
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from specmesh_tasks.discover import read_header
+from specmesh_tasks.formats.spec_header import SpecHeader, read_header_text
 from specmesh_tasks.model.ids import IdKind, kind_of
 
-_COMMENT = re.compile(r"<!--.*?-->")
 _PLAN_H1 = re.compile(r"^(?:Implementation\s+Plan|Plan)\s*:\s*", re.IGNORECASE)
 _UC_HEADING = re.compile(r"^#{2,4}\s+(UC-(?:[A-Z][A-Z0-9]*-)*\d{3})\s*[:：]?\s*(.*?)\s*$")
 _PRIORITY = re.compile(r"\*\*Priority:?\*\*:?\s*\[?\s*(P[0-9])\b")
@@ -45,13 +44,13 @@ class FeatureFacts:
 def feature_facts(spec_text: str | None, spec_rel: str, plan_text: str | None,
                   fallback_title: str) -> FeatureFacts:
     """Combine the spec's ID, title and use cases with the plan's `Plan ID` and `Branch`."""
-    spec_title, spec_fields = read_header(spec_text or "")
-    plan_title, plan_fields = read_header(plan_text or "")
-    spec_id = _usable_id(_value(spec_fields, "Spec ID")) or _usable_id(_value(plan_fields, "Feature Spec"))
-    title = spec_title or _PLAN_H1.sub("", plan_title) or fallback_title
-    plan_id = _value(plan_fields, "Plan ID") or derive_plan_id(spec_id)
+    spec = read_header_text(spec_text or "")
+    plan = read_header_text(plan_text or "")
+    spec_id = _usable_id(_value(spec, "Spec ID")) or _usable_id(_value(plan, "Feature Spec"))
+    title = spec.title or _PLAN_H1.sub("", plan.h1_text) or fallback_title
+    plan_id = _value(plan, "Plan ID") or derive_plan_id(spec_id)
     use_cases = use_cases_of(spec_text, spec_rel) if spec_text else ()
-    return FeatureFacts(spec_id, title.strip(), use_cases, plan_id, _value(plan_fields, "Branch"))
+    return FeatureFacts(spec_id, title.strip(), use_cases, plan_id, _value(plan, "Branch"))
 
 
 def use_cases_of(spec_text: str, spec_rel: str) -> tuple[UseCaseFact, ...]:
@@ -98,9 +97,7 @@ def _usable_id(value: str | None) -> str | None:
     return value if value and kind_of(value) in (IdKind.FEATURE, IdKind.FIX) else None
 
 
-def _value(fields: dict[str, str], key: str) -> str | None:
-    """A header value with inline comments, backticks and emphasis removed; None when empty."""
-    wanted = key.casefold()
-    raw = next((v for k, v in fields.items() if k.casefold() == wanted), "")
-    value = _COMMENT.sub("", raw).strip().strip("`*_").strip()
+def _value(header: SpecHeader, key: str) -> str | None:
+    """A header value with backticks and emphasis removed; None when empty."""
+    value = (header.get(key) or "").strip("`*_").strip()
     return value or None

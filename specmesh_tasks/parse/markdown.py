@@ -7,8 +7,11 @@ Grammar, per line, in one pass:
   character at least as long. Lines in between are code: never headings, tables, comments or
   markers. A fence left open at the end of the file is a Problem at its opening line (the rest
   is still split, as code).
-- HTML comments `<!-- … -->`, on one line or spanning several, outside code and code spans.
-  They are removed from `visible` (replaced by one space) and listed in `comments`.
+- HTML comments `<!-- … -->` outside code and code spans, where CommonMark has them
+  (`formats.html_comments`): a block opened at the start of a line runs to its `-->` (never
+  closed: a Problem at its line, saying how many lines it hides); one inside a line ends on that
+  line or a later line of its paragraph, else it is text. They are removed from `visible`
+  (replaced by one space) and listed in `comments`.
 - ATX headings `#`…`######` followed by a space; an optional number `4.`, `2.1`, `2.1.` before
   the title (`## 4. Title`, `### 2.1 Title`). Setext headings and indented code blocks are not
   recognised: spec-mesh specs put `---` under header lines and indent list continuations.
@@ -22,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from specmesh_tasks.formats.html_comments import closes_in_paragraph, is_heading, opens_block
 from specmesh_tasks.model.spec import Problem, TableRow
 from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.parse.inline import code_span_ranges, in_ranges, split_cells
@@ -191,10 +195,11 @@ class _Splitter:
                 "the rest of the file is read as code",
             ))
         if self.comment_start:
+            hidden = len(self.doc.lines) - self.comment_start
             self.doc.problems.append(problem(
                 codes.UNTERMINATED_COMMENT, self.rel, self.comment_start,
-                f"HTML comment opened at line {self.comment_start} is never closed; "
-                "the rest of the file is hidden",
+                f"unclosed comment hides {hidden} line{'' if hidden == 1 else 's'}: "
+                f"the HTML comment opened at line {self.comment_start} is never closed",
             ))
 
 
@@ -218,10 +223,14 @@ def _strip_comments(doc: MarkdownDoc, i: int, line: str) -> tuple[str, int, list
         if start < 0:
             out.append(line[pos:])
             return "".join(out), 0, []
-        out.append(line[pos:start])
         close = line.find("-->", start + 4)
         if close < 0:
-            return "".join(out), i + 1, [line[start + 4:]]
+            if opens_block(line, start) or (not is_heading(line) and closes_in_paragraph(doc.lines, i + 1)):
+                out.append(line[pos:start])
+                return "".join(out), i + 1, [line[start + 4:]]
+            out.append(line[pos:])  # never closed in its paragraph or heading: text (CommonMark)
+            return "".join(out), 0, []
+        out.append(line[pos:start])
         doc.comments.append(Comment(i + 1, i + 1, line[start + 4:close]))
         out.append(" ")
         pos = close + 3

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from specmesh_tasks.parse import problems as codes
+from specmesh_tasks.model.spec import Problem
 from specmesh_tasks.parse.markdown import split_markdown
 
 
 @dataclass(frozen=True, slots=True)
 class VisibleText:
-    """`lines[i]` is line i+1 with code and comments blanked; where an unclosed block began."""
+    """`lines[i]` is line i+1 with code and comments blanked; the splitter's problems (a fence or
+    a comment block never closed)."""
 
     lines: tuple[str, ...]
-    open_fence_line: int = 0  # 1-based line of a fence never closed (0: none)
-    open_comment_line: int = 0  # 1-based line of a comment never closed (0: none)
+    problems: tuple[Problem, ...] = ()
 
 
 def split_lines(text: str) -> list[str]:
@@ -32,12 +32,11 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def visible_lines(lines: list[str]) -> VisibleText:
-    """Blank out fenced code and HTML comments; keep everything else as written."""
-    doc = split_markdown("\n".join(lines))
+def visible_lines(lines: list[str], rel: str = "") -> VisibleText:
+    """Blank out fenced code and HTML comments; keep everything else as written (`rel`: the
+    file the problems are reported at)."""
+    doc = split_markdown("\n".join(lines), rel)
     # A line left with only the space that replaced a comment reads as blank, as before.
     visible = tuple("" if code or not text.strip() else text
                     for text, code in zip(doc.visible, doc.code, strict=True))
-    opened = {p.code: p.location.line for p in doc.problems}
-    return VisibleText(visible, opened.get(codes.UNTERMINATED_FENCE, 0),
-                       opened.get(codes.UNTERMINATED_COMMENT, 0))
+    return VisibleText(visible, tuple(doc.problems))

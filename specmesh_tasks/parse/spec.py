@@ -12,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from specmesh_tasks.formats.spec_header import (
+    SpecHeader,
+    is_template_text,
+    is_unfilled,
+    read_header,
+    spec_ids,
+    spec_kind,
+)
 from specmesh_tasks.fsutil import normalized_digest
-from specmesh_tasks.model.ids import PLACEHOLDER_ID, IdKind
+from specmesh_tasks.model.ids import PLACEHOLDER_ID, IdKind, kind_of
 from specmesh_tasks.model.spec import (
     HeaderField,
     Marker,
@@ -26,11 +34,10 @@ from specmesh_tasks.model.spec import (
 from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.parse.blocks import extract_blocks
 from specmesh_tasks.parse.context import Collected, SpecContext
-from specmesh_tasks.parse.header import find_h1, read_fields, spec_ids, spec_kind, title_of, unfilled_fields
 from specmesh_tasks.parse.markdown import MarkdownDoc, split_markdown
 from specmesh_tasks.parse.markers import find_markers
 from specmesh_tasks.parse.problems import problem
-from specmesh_tasks.parse.records import new_spec_doc, new_table
+from specmesh_tasks.parse.records import new_header_field, new_spec_doc, new_table
 from specmesh_tasks.parse.refs import find_placeholder_refs, find_references
 from specmesh_tasks.parse.sections import SectionIndex, StrippedText, index_sections
 from specmesh_tasks.parse.source import normalize_newlines
@@ -55,10 +62,10 @@ def _parse(text: str, rel: str) -> SpecDoc:
     doc = split_markdown(text, rel)
     stripped = StrippedText(list(map(str.rstrip, doc.lines)), text.endswith("\n"), (doc.lines, text))
     index = index_sections(doc, stripped)
-    h1_line, h1_text = find_h1(doc)
-    title = title_of(h1_text)
-    fields = read_fields(doc, h1_line)
-    kind = spec_kind(fields, rel, h1_text)
+    header = read_header(doc.visible)
+    h1_line, title = header.h1_line, header.title
+    fields = tuple(new_header_field(f.key, f.value, f.line) for f in header.fields)
+    kind = SpecKind(spec_kind(header, rel))
     digest = stripped.file_digest()
     own_ids = _own_ids(fields)
     ctx = SpecContext(rel, kind, own_ids[0][0] if own_ids else None, doc, index)
@@ -88,7 +95,7 @@ def _parse(text: str, rel: str) -> SpecDoc:
         rules=tuple(out.rules), feature_index=tuple(out.feature_index),
         screen_index=tuple(out.screen_index), dependencies=tuple(out.dependencies),
         coverage=tuple(out.coverage), placeholders=tuple(placeholders), problems=tuple(problems),
-        line_count=len(doc.lines), digest=digest, unfilled=unfilled_fields(fields, title, h1_line),
+        line_count=len(doc.lines), digest=digest, unfilled=_unfilled(header, fields),
     )
 
 
@@ -96,9 +103,18 @@ def _own_ids(fields: tuple[HeaderField, ...]) -> list[tuple[str, IdKind, int]]:
     """The spec's own IDs from its `Spec ID:` (or `Spec ID(s):`) header line."""
     for field in fields:
         if field.key.casefold() in ("spec id", "spec id(s)"):
-            return [(token, kind, field.line) for token, kind in spec_ids(field.value)
+            found = ((token, kind_of(token)) for token in spec_ids(field.value))
+            return [(token, kind, field.line) for token, kind in found
                     if kind in _SPEC_ID_KINDS and not PLACEHOLDER_ID.match(token)]
     return []
+
+
+def _unfilled(header: SpecHeader, fields: tuple[HeaderField, ...]) -> tuple[HeaderField, ...]:
+    """Header values (and the title) still holding template text: `[OWNER]`, `#XX`, `{date}`."""
+    out = [f for f in fields if f.value and is_unfilled(f.value)]
+    if header.h1_line and header.title and is_template_text(header.title):
+        out.insert(0, HeaderField("Title", header.title, header.h1_line))
+    return tuple(out)
 
 
 def _tables(doc: MarkdownDoc, index: SectionIndex) -> tuple[Table, ...]:

@@ -9,7 +9,8 @@ Grammar (one task per list item; code blocks and HTML comments are ignored)::
 After the ID come bracket tags in any order: a priority `P0`..`P3`, a use case `UC-…`, a spec
 `S-…`/`F-…`, or any one-word tag (`Spec-First`, `2h`); the rest of the line is the description.
 A managed file carries `<!-- specmesh:tasks v1 -->` on the line right after its H1. The header is
-the `Key: value` lines between the H1 and the first `---` or heading.
+the `Key: value` lines between the H1 and the first `---` or heading, read by the spec header
+grammar (`formats.spec_header.header_fields`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from specmesh_tasks.formats.spec_header import header_fields
 from specmesh_tasks.model.ids import IdKind, kind_of
 from specmesh_tasks.model.spec import HeaderField, Location, Problem
 from specmesh_tasks.parse import task_codes
 from specmesh_tasks.parse.mdlines import split_lines, visible_lines
-from specmesh_tasks.parse.problems import UNTERMINATED_COMMENT, UNTERMINATED_FENCE
 
 FORMAT_VERSION = "1"
 MARKER = f"<!-- specmesh:tasks v{FORMAT_VERSION} -->"
@@ -38,7 +39,6 @@ _TAG = re.compile(r"^\s*\[(?P<tag>[^\]\[\n]+)\]")
 _WORD_TAG = re.compile(r"^[A-Za-z0-9][\w.+-]{0,30}$")
 _PRIORITY = re.compile(r"^P[0-9]$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)[ \t#]*$")
-_HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9 ()/_-]{0,40}?)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +181,8 @@ def _with_tags(task_id: str | None, done: bool | None, rest: str, style: str, ba
 def parse_tasks_md(text: str, rel_path: str) -> TasksDoc:
     """Parse tasks.md text (any line endings); never raises."""
     raw = split_lines(text)
-    seen = visible_lines(raw)
-    problems = _block_problems(rel_path, seen.open_fence_line, seen.open_comment_line)
+    seen = visible_lines(raw, rel_path)
+    problems = list(seen.problems)
     title, h1_line = _h1(seen.lines)
     marker = _MARKER.match(raw[h1_line]) if 0 < h1_line < len(raw) else None
     headers = _headers(seen.lines, h1_line)
@@ -216,23 +216,5 @@ def _h1(lines: tuple[str, ...]) -> tuple[str, int]:
 
 
 def _headers(lines: tuple[str, ...], h1_line: int) -> tuple[HeaderField, ...]:
-    found: list[HeaderField] = []
-    for number in range(h1_line + 1, len(lines) + 1):
-        line = lines[number - 1]
-        if line.strip() == "---" or _HEADING.match(line):
-            break
-        match = _HEADER.match(line)
-        if match and not line[:1].isspace():
-            found.append(HeaderField(match.group("key").strip(), match.group("value"), number))
-    return tuple(found)
-
-
-def _block_problems(rel: str, fence: int, comment: int) -> list[Problem]:
-    problems = []
-    if fence:
-        problems.append(Problem(UNTERMINATED_FENCE, Location(rel, fence),
-                                "code fence is never closed; the rest of the file is read as code"))
-    if comment:
-        problems.append(Problem(UNTERMINATED_COMMENT, Location(rel, comment),
-                                "HTML comment is never closed; the rest of the file is hidden"))
-    return problems
+    """The header lines after the H1, read by the spec header grammar (tasks.md shares its shape)."""
+    return tuple(HeaderField(f.key, f.value, f.line) for f in header_fields(lines, h1_line))

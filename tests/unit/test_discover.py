@@ -16,10 +16,8 @@ from specmesh_tasks.discover import (
     glob_to_regex,
     iter_spec_files,
     iter_test_files,
-    kind_from_type,
     list_tree,
     pick_matrix,
-    read_header,
     scan_specs,
 )
 from specmesh_tasks.errors import RootNotFoundError
@@ -64,13 +62,6 @@ def test_no_root_is_a_user_error_with_a_hint(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(RootNotFoundError) as info:
         find_root(tmp_path)
     assert "--root" in str(info.value) and info.value.exit_code == 3
-
-
-def test_header_ignores_html_comment_and_body(spec_tree) -> None:  # type: ignore[no-untyped-def]
-    title, fields = read_header(FEATURE)
-    assert title == "Book Lending"
-    assert fields["Status"] == "Approved"  # not the commented `Spec Status:` nor the body line
-    assert fields["Spec ID"] == "S-LOAN-001"
 
 
 def test_scan_specs_reads_kind_id_status_and_caches(spec_tree) -> None:  # type: ignore[no-untyped-def]
@@ -216,7 +207,8 @@ def test_damaged_cache_files_are_ignored(spec_tree: Any) -> None:
     expected = scan_specs(root)
     cache = root / ".specify/.cache"
     for name, junk in (("listing.json", '{"version": 1, "data": {".specify/specs": [1, 2]}}'),
-                       ("headers.json", '{"version": 3, "data": {"x": 1, ".specify/specs/features/a/spec.md": [0]}}'),
+                       ("headers.json", f'{{"version": {discover.HEADER_CACHE_VERSION}, '
+                                        '"data": {"x": 1, ".specify/specs/features/a/spec.md": [0]}}'),
                        ("listing.json", "not json"), ("headers.json", "[]")):
         (cache / name).write_text(junk, encoding="utf-8")
         discover.clear_cache()
@@ -227,9 +219,8 @@ def test_entries_hold_plain_strings_and_give_the_model_kind_on_demand(spec_tree:
     root = spec_tree(LISTED)
     entry = next(e for e in scan_specs(root) if e.rel.endswith("features/b/spec.md"))
     assert entry.kind_value == "fix" and entry.kind is SpecKind.FIX
-    assert entry.path == root / ".specify/specs/features/b/spec.md" and entry.dir == entry.path.parent
-    assert entry.folder == str(entry.dir) and entry.name == "spec.md"
-    assert kind_from_type("[Feature | Fix]") is SpecKind.FEATURE
+    assert entry.path == root / ".specify/specs/features/b/spec.md"
+    assert entry.folder == str(entry.path.parent) and entry.name == "spec.md"
 
 
 def test_test_files_walk_only_the_globs_literal_directories(spec_tree, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

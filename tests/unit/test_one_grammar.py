@@ -1,13 +1,17 @@
 """Each file format's grammar lives in exactly one module: nothing else in the package spells it.
 
-The check reads the package's source: every string in code (docstrings and the documentation
-fields of a gate rule are prose, not grammar) is looked at for a format's tell-tale text.
+Two checks read the package's source: every string in code (docstrings and the documentation
+fields of a gate rule are prose, not grammar) is looked at for a format's tell-tale text (the plan
+markers); and every literal regex handed to `re` is tried on samples of a format, so a pattern that
+reads them the way the grammar does (the spec header's `Key: value` lines and H1 title) is found
+wherever it is spelled.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import specmesh_tasks
@@ -71,3 +75,66 @@ def test_the_check_finds_a_second_definition(tmp_path: Path) -> None:
                       'MARKER = re.compile(r"<!--\\s*specmesh:plan\\s+v\\d+")\n'
                       'def managed(text):\n    return "<!-- specmesh:plan v" in text\n', encoding="utf-8")
     assert [line for line, text in code_strings(sample) if "specmesh:plan" in text] == [4, 6]
+
+
+# ------------------------------------------------------------------ grammars found by behaviour
+
+_RE_CALLS = {"compile", "match", "fullmatch", "search", "findall", "finditer", "sub", "split"}
+
+
+def _patterns() -> Iterator[tuple[str, int, re.Pattern[str]]]:
+    """(module, line, pattern) of every literal regex handed to `re` in the package."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _RE_CALLS and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "re" and node.args):
+                continue
+            source = _literal(node.args[0])
+            if source is None:
+                continue
+            try:
+                pattern = re.compile(source)
+            except re.error:
+                continue
+            yield path.relative_to(PACKAGE).as_posix(), node.lineno, pattern
+
+
+def _literal(node: ast.expr) -> str | None:
+    """A string literal, or a concatenation of them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal(node.left), _literal(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def _captures(pattern: re.Pattern[str], text: str, *wanted: str) -> bool:
+    match = pattern.match(text)
+    return match is not None and all(any((g or "").strip() == w for g in match.groups()) for w in wanted)
+
+
+def _definitions(reads: Callable[[re.Pattern[str]], bool]) -> list[str]:
+    return sorted({module for module, _line, pattern in _patterns() if reads(pattern)})
+
+
+def test_the_spec_header_line_grammar_is_defined_once() -> None:
+    def reads_header_lines(p: re.Pattern[str]) -> bool:
+        return _captures(p, "Status: Approved", "Status", "Approved") and _captures(p, "Spec ID: S-A-001", "Spec ID")
+
+    assert _definitions(reads_header_lines) == ["formats/spec_header.py"]
+
+
+def test_the_h1_title_grammar_is_defined_once() -> None:
+    def reads_titles(p: re.Pattern[str]) -> bool:
+        return any(_captures(p, h1, "Book Lending") and not _captures(p, h1, "Feature Spec")
+                   for h1 in ("Feature Spec: Book Lending", "# Feature Specification: Book Lending"))
+
+    assert _definitions(reads_titles) == ["formats/spec_header.py"]
+
+
+def test_the_search_finds_what_it_looks_for() -> None:
+    found = [(m, p.pattern) for m, _line, p in _patterns() if m == "formats/spec_header.py"]
+    assert len(found) >= 3
