@@ -1,9 +1,12 @@
-"""The gate rules: a catalogue of small checks over the model (contract §5).
+"""The gates: a catalogue of small rules over the model (contract §5), and the engine that runs them.
 
-- `catalog.py` registers rules (`@rule`, `@spec_rule`, `declare`) and selects them;
-- family modules: `clarify.py` (SM1xx), `structure.py`, `references.py`, `feature_index.py`
-  (SM2xx), `matrix.py` (SM3xx), `plan_rules.py` / `tasks_rules.py` (SM4xx), `trace_rules.py`
-  (SM5xx);
-- `run.py` runs them over a tree (with `cache.py` and `inputs.py` making it incremental),
-  `suppress.py` and `baseline.py` decide what is reported, `docs.py` writes docs/rules.md.
+The rules live in `rules/<family>.py`. The engine beside them:
+
+- `run.py` runs a whole check: the stored result when no input changed (`cache.py`, `inputs.py`),
+  else the quick re-run after a small edit (`quick.py`), else a full evaluation (`evaluate.py`);
+- `catalog.py` registers rules and finds them by code or name; `selection.py` decides which run
+  at which severity; `suppress.py` and `baseline.py` decide what is reported;
+- `finding.py` and `results.py` are what rules and runs return; `context.py` is what a rule may
+  know besides the model, `index.py` the ID index the cross-file rules share;
+- `docs.py` writes docs/rules.md from the catalogue; `gitdates.py` reads commit dates for SM237.
 """

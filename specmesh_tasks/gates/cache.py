@@ -11,7 +11,7 @@ Two levels:
 
 An edit to a few feature specs that leaves what the cross-file rules read of them unchanged (same
 IDs on the same lines, same headers: a reworded sentence, a fixed typo) does not even need the
-indexes: `run._quick_rerun` re-checks those files alone and keeps every other finding of the
+indexes: `quick.quick_rerun` re-checks those files alone and keeps every other finding of the
 stored run (the digests kept per spec tell it which parse the last run saw).
 
 Stamps taken within `RACY_NS` of the run are not trusted (an edit in the same clock tick could
@@ -28,13 +28,40 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from specmesh_tasks.gates.inputs import Stamp, manifest
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from specmesh_tasks.config import Settings
 
 CACHE_VERSION = 1
 CACHE_NAME = "gates.json"
 RACY_NS = 100_000_000
+
+Stamp = list[int] | None
+
+
+def stamp(path: Path | str) -> Stamp:
+    """(mtime_ns, size) of a file, None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def manifest(root: Path, paths: list[str] | set[str]) -> dict[str, Stamp]:
+    """Stamps of root-relative (or absolute) paths, for comparing two runs."""
+    base = str(root)
+    return {p: stamp(os.path.join(base, p)) for p in sorted(set(paths))}
+
+
+def run_key(settings: Settings, select: Iterable[str], ignore: Iterable[str]) -> str:
+    """What, besides the files, decides the findings: code, configuration, options."""
+    parts = [str(CACHE_VERSION), code_fingerprint(), settings.digest, repr(settings),
+             ",".join(select), ",".join(ignore)]
+    return hashlib.sha1("\n".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
 
 
 def code_fingerprint() -> str:

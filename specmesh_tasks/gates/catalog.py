@@ -12,9 +12,9 @@ A rule is a small function plus the words the docs and reports need::
 `declare(...)` lists a code whose findings come from elsewhere (the reader's Problems).
 
 Codes are `SM` + three digits, grouped by family (SM1xx clarify and status, SM2xx structure and IDs,
-SM3xx matrix, SM4xx plan and tasks, SM5xx traceability) and never reused. Code ranges owned by
-other modules: SM206–SM219 and SM301–SM309 the reader (`parse/problems.py`), SM401–SM419
-`plan_rules.py`, SM420–SM449 `tasks_rules.py`, SM5xx `trace_rules.py`.
+SM3xx matrix, SM4xx plan and tasks, SM5xx traceability) and never reused. Every rule lives in its
+family's module under `gates/rules/` (`FAMILY_MODULES`); the reader's own codes (SM206–SM219,
+SM301–SM309, emitted by `parse/problems.py`) are described in `rules/reader.py`.
 """
 
 from __future__ import annotations
@@ -40,14 +40,15 @@ F = TypeVar("F", bound=Callable[..., Iterable[Finding]])
 # The modules that register rules, imported on first use of the catalogue (never at task
 # declaration): a no-op run must not pay for importing every rule.
 FAMILY_MODULES = (
-    "specmesh_tasks.gates.clarify",
-    "specmesh_tasks.gates.structure",
-    "specmesh_tasks.gates.references",
-    "specmesh_tasks.gates.feature_index",
-    "specmesh_tasks.gates.matrix",
-    "specmesh_tasks.gates.plan_rules",
-    "specmesh_tasks.gates.tasks_rules",
-    "specmesh_tasks.gates.trace_rules",
+    "specmesh_tasks.gates.rules.clarify",
+    "specmesh_tasks.gates.rules.structure",
+    "specmesh_tasks.gates.rules.structure_ids",
+    "specmesh_tasks.gates.rules.structure_features",
+    "specmesh_tasks.gates.rules.matrix",
+    "specmesh_tasks.gates.rules.plan",
+    "specmesh_tasks.gates.rules.tasks",
+    "specmesh_tasks.gates.rules.traceability",
+    "specmesh_tasks.gates.rules.reader",
 )
 
 _CODE = re.compile(r"^SM[1-5]\d\d$")

@@ -131,11 +131,6 @@ class RepoIndex:
                 return [item_id]
         return []
 
-    def definitions_of(self, item_id: str, from_file: str = "") -> list[Definition]:
-        if is_local_id(item_id):
-            return self.local.get((scope_of(from_file), item_id), [])
-        return self.defs.get(item_id, [])
-
 
 def build_index(repo: Repo) -> RepoIndex:
     """Index every spec of the repo (linear in the number of definitions)."""

@@ -1,4 +1,4 @@
-"""The files a gates run reads, and their stats (the run cache's manifest).
+"""The files a gates run reads (their stats are the run cache's manifest, `cache.manifest`).
 
 Inputs: every spec (`spec.md`, `test-scenarios.md`), plan.md and tasks.md under `.specify/specs`,
 the matrix, `.specify/specmesh.yaml`, the test files, and the files that decide which test files
@@ -38,8 +38,6 @@ PYTEST_CONFIG_FILES = ("pyproject.toml", "pytest.ini", "tox.ini", "setup.cfg")
 TEMPLATE_FILES = (".specify/templates/plan.md.j2", ".specify/templates/tasks.md.j2")
 CONFIG_FILE = ".specify/specmesh.yaml"
 _SPEC_DIR_FILES = SPEC_FILE_NAMES | {"plan.md", "tasks.md", MATRIX_NAME}
-
-Stamp = list[int] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,19 +131,3 @@ def _walk_order(rel: str) -> list[tuple[int, str]]:
     """Top-down walk order: a folder's files before anything in its subfolders."""
     *dirs, name = rel.split("/")
     return [*((1, d) for d in dirs), (0, name)]
-
-
-def stamp(path: Path | str) -> Stamp:
-    """(mtime_ns, size) of a file, None when it does not exist."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_mtime_ns, st.st_size]
-
-
-def manifest(root: Path, paths: list[str] | set[str]) -> dict[str, Stamp]:
-    """Stamps of root-relative (or absolute) paths, for comparing two runs."""
-    base = str(root)
-    return {p: stamp(os.path.join(base, p)) for p in sorted(set(paths))}
-

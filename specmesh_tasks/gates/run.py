@@ -1,56 +1,25 @@
 """Run the gates over a tree: serve the last result when nothing changed, else evaluate.
 
-`run_gates(root)` is what `doit gates` calls. The rules themselves, the reader and the quick
-re-run after a small edit live in `gates/evaluate.py`, imported only when something changed: a
-run served from the cache loads neither the model nor the rule catalogue. Nothing is written
-into the spec tree; the only file written is `.specify/.cache/gates.json`.
+`run_gates(root)` is what `doit gates` calls. It reads like the run itself: load the cache, list
+the inputs, serve the stored result when none of them changed; else try the quick re-run after a
+small edit (`quick.py`), else evaluate every rule (`evaluate.py`) and store the result. The
+evaluation modules are imported only when something changed: a run served from the cache loads
+neither the model nor the rule catalogue. Nothing is written into the spec tree; the only file
+written is `.specify/.cache/gates.json`.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from specmesh_tasks.gates.finding import Reported, Severity
+from specmesh_tasks.gates.results import GateResult, result_from_rows
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
     from specmesh_tasks.discover import Listing
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """A checked file: spec, plan, tasks, matrix, config, test (or other, for a stray finding)."""
-
-    file: str
-    kind: str
-    spec_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class GateResult:
-    """Everything a report needs: the checked items and every finding (suppressed ones too)."""
-
-    root: str
-    version: str
-    items: tuple[Item, ...]
-    findings: tuple[Reported, ...]
-    from_cache: bool = False
-
-
-# ---------------------------------------------------------------------- a whole run
-
-def run_key(settings: Settings, select: Iterable[str], ignore: Iterable[str]) -> str:
-    """What, besides the files, decides the findings: code, configuration, options."""
-    from specmesh_tasks.gates.cache import CACHE_VERSION, code_fingerprint
-
-    parts = [str(CACHE_VERSION), code_fingerprint(), settings.digest, repr(settings),
-             ",".join(select), ",".join(ignore)]
-    return hashlib.sha1("\n".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
 
 
 def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[str] = (),
@@ -81,8 +50,8 @@ def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[
 
 def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: tuple[str, ...],
                use_cache: bool, spec_listing: Listing | None) -> GateResult:
-    from specmesh_tasks.gates.cache import CACHE_NAME, GatesCache, now_ns
-    from specmesh_tasks.gates.inputs import manifest, scan_inputs
+    from specmesh_tasks.gates.cache import CACHE_NAME, GatesCache, manifest, now_ns, run_key
+    from specmesh_tasks.gates.inputs import scan_inputs
     from specmesh_tasks.state import cache_dir
 
     started = now_ns()
@@ -95,40 +64,21 @@ def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: 
         if listed:
             cache.dirty = True
             cache.save()
-        return from_stored(root, stored)
-    from specmesh_tasks.gates.evaluate import evaluate_tree, quick_rerun
-
+        return result_from_rows(str(root), stored)
     if use_cache:
+        from specmesh_tasks.gates.quick import quick_rerun
+
         quick = quick_rerun(root, settings, inputs, key, select, ignore, cache, started)
         if quick is not None:
             cache.save()
             return quick
+    from specmesh_tasks.gates.evaluate import evaluate_tree
+    from specmesh_tasks.gates.results import result_rows
+
     stamps = manifest(root, files)
     result, ctx = evaluate_tree(root, settings, inputs, select, ignore, cache)
     watched = sorted(ctx.watched - set(files))
     stamps.update(manifest(root, watched))
-    cache.store_run(key, stamps, watched, started, payload(result))
+    cache.store_run(key, stamps, watched, started, result_rows(result))
     cache.save()
     return result
-
-
-def tool_version() -> str:
-    import specmesh_tasks
-
-    return str(specmesh_tasks.__version__)
-
-
-def payload(result: GateResult) -> dict[str, Any]:
-    return {
-        "tool_version": result.version,
-        "items": [[i.file, i.kind, i.spec_id] for i in result.items],
-        "findings": [[f.code, f.name, f.severity.value, f.file, f.line, f.message, f.spec_id, f.suppressed]
-                     for f in result.findings],
-    }
-
-
-def from_stored(root: Path, run: dict[str, Any]) -> GateResult:
-    items = tuple(Item(*row) for row in run["items"])
-    findings = tuple(Reported(r[0], r[1], Severity(r[2]), r[3], r[4], r[5], r[6], r[7])
-                     for r in run["findings"])
-    return GateResult(str(root), str(run.get("tool_version", "")), items, findings, from_cache=True)

@@ -1,7 +1,7 @@
 """The tasks family's checks (SM420–SM449) as pure functions over one feature's files.
 
 Each check takes a `TasksView` (what the spec, the plan's Work Breakdown and tasks.md say) and
-returns `Problem`s; `specmesh_tasks.gates.tasks_rules` registers them in the gates' catalogue.
+returns `Problem`s; `specmesh_tasks.gates.rules.tasks` registers them in the gates' catalogue.
 Nothing here reads files: the caller passes `is_defined` and `exists` so the gates can record
 what a finding depends on.
 """

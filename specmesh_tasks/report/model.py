@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from specmesh_tasks.gates.finding import Reported, Severity
-from specmesh_tasks.gates.run import GateResult, Item
+from specmesh_tasks.gates.results import GateResult, Item
 
 TOOL_NAME = "specmesh-tasks"
 

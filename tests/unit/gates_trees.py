@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 DOMAIN = ".specify/specs/overview/domain/spec.md"
 SCREEN = ".specify/specs/overview/screen/spec.md"
@@ -345,3 +346,13 @@ def make_gate(tmp_path: Path) -> Gate:
         return list(run_gates(root, use_cache=False).findings)
 
     return run
+
+
+def codes(findings: list) -> set[str]:  # type: ignore[type-arg]
+    """The codes of some findings."""
+    return {f.code for f in findings}
+
+
+def severity_of(findings: list, code: str) -> Any:  # type: ignore[type-arg]
+    """The severity of the first finding with this code."""
+    return next(f.severity for f in findings if f.code == code)

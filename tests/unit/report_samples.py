@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from specmesh_tasks.gates.finding import Reported, Severity
-from specmesh_tasks.gates.run import GateResult, Item
+from specmesh_tasks.gates.results import GateResult, Item
 from specmesh_tasks.report.model import GateReport, build_report
 
 LOAN = ".specify/specs/features/sloan001-book-lending/spec.md"

@@ -7,13 +7,11 @@ import re
 import pytest
 from gates_cases import CASES, SPECIAL
 
-from specmesh_tasks.config import GatesSettings, Settings
-from specmesh_tasks.errors import ConfigError, UserError
+from specmesh_tasks.errors import UserError
 from specmesh_tasks.gates import catalog
 from specmesh_tasks.gates.catalog import CatalogError, Scope
-from specmesh_tasks.gates.docs import DOC_PATH, render_rules_doc
-from specmesh_tasks.gates.finding import Severity, family_of
-from specmesh_tasks.gates.selection import active_rules, configured, split_tokens, validate_selectors
+from specmesh_tasks.gates.finding import family_of
+from specmesh_tasks.gates.selection import validate_selectors
 
 
 def test_codes_and_names_are_unique_wellformed_and_documented() -> None:
@@ -68,43 +66,15 @@ def test_lookup_by_code_or_name_and_selectors() -> None:
         validate_selectors(["SM1,nope"], [])
 
 
-def test_split_tokens() -> None:
-    assert split_tokens(["SM1, SM204 ", "", "a;b"]) == ["SM1", "SM204", "a", "b"]
 
 
-def _settings(**rules: str) -> Settings:
-    return Settings(gates=GatesSettings(tuple(sorted(rules.items()))))
 
 
-def test_configured_severity_and_off() -> None:
-    active = active_rules(_settings(SM204="warning", **{"unused-overview-item": "off"}))
-    assert active["SM204"] is Severity.WARNING
-    assert "SM226" not in active
-    assert active["SM101"] is None  # the rule's own (per-finding) severity
 
 
-def test_select_and_ignore_apply_after_the_configuration() -> None:
-    settings = _settings(SM226="off")
-    assert set(active_rules(settings, select=["SM22"])) == {
-        c for c in catalog.by_code() if c.startswith("SM22") and c != "SM226"}
-    assert "SM226" in active_rules(settings, select=["SM226"])  # named exactly: back on
-    assert set(active_rules(settings, select=["SM1"], ignore=["SM103,deferred-item"])) == {
-        c for c in catalog.by_code() if c.startswith("SM1") and c != "SM103"}
 
 
-def test_unknown_rule_in_the_configuration_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"gates\.rules\.SM2O4: unknown rule 'SM2O4'; did you mean 'SM204'"):
-        configured(_settings(SM2O4="off"))
 
 
-def test_docs_rules_md_is_up_to_date() -> None:
-    expected = render_rules_doc()
-    assert DOC_PATH.read_text(encoding="utf-8") == expected, (
-        "docs/rules.md is stale: run `python -m specmesh_tasks.gates.docs --write`")
 
 
-def test_docs_show_each_rule_with_a_failing_and_a_passing_example() -> None:
-    text = render_rules_doc()
-    for r in catalog.all_rules():
-        section = text.split(f"### {r.code}\n", 1)[1].split("\n### SM", 1)[0]
-        assert f"`{r.name}`" in section and "**Triggers it:**" in section and "**Does not:**" in section

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -11,10 +10,8 @@ import pytest
 from gates_cases import CASES, LOAN_DIR
 from gates_trees import BASE, BOOK, DOMAIN, LOAN, MATRIX, TESTS, Files, edit, with_files, write
 
-from specmesh_tasks.errors import UserError
 from specmesh_tasks.gates import evaluate as evaluate_module
-from specmesh_tasks.gates.baseline import apply_baseline, load_baseline, render_baseline
-from specmesh_tasks.gates.finding import Reported, Severity
+from specmesh_tasks.gates.finding import Severity
 from specmesh_tasks.gates.run import run_gates
 
 
@@ -63,86 +60,22 @@ def test_findings_carry_the_spec_id_of_their_file(tmp_path: Path) -> None:
     assert found["SM204"] == found["SM401"] == "S-LOAN-001"
 
 
-# ---------------------------------------------------------------------- suppression
-
-def test_suppression_on_the_line_or_the_line_above(tmp_path: Path) -> None:
-    files = edit(LOAN, "| M-LOAN | Loan | create |", "| M-LOAN | Loan | create |\n"
-                 "| M-FOO | Foo | read | <!-- specmesh: ignore SM204 -->\n"
-                 "<!-- specmesh: ignore undefined-reference, SM221 -->\n| M-BAR | Bar | read |\n"
-                 "| M-BAZ | Baz | read |")
-    found = run_gates(tree(tmp_path, files), use_cache=False).findings
-    assert [(f.message.split()[0], f.suppressed) for f in found] == [
-        ("M-FOO", True), ("M-BAR", True), ("M-BAZ", False)]
 
 
-def test_suppression_in_a_test_file_comment(tmp_path: Path) -> None:
-    files = edit(TESTS, '@pytest.mark.spec("UC-LOAN-001", "FR-LOAN-001")',
-                 '# specmesh: ignore SM502\n@pytest.mark.spec("UC-LOAN-001", "FR-LOAN-001", "UC-LOAN-009")')
-    found = run_gates(tree(tmp_path, files), use_cache=False).findings
-    assert [(f.code, f.suppressed) for f in found] == [("SM502", True)]
 
 
-def test_suppression_names_only_the_given_rule(tmp_path: Path) -> None:
-    files = edit(LOAN, "| M-LOAN | Loan | create |",
-                 "| M-LOAN | Loan | create |\n| M-FOO | Foo | read | <!-- specmesh: ignore SM101 -->")
-    found = run_gates(tree(tmp_path, files), use_cache=False).findings
-    assert [(f.code, f.suppressed) for f in found] == [("SM204", False)]
 
 
-# ---------------------------------------------------------------------- configuration and selection
-
-def test_configured_severity_and_off_apply(tmp_path: Path) -> None:
-    config = ".specify/specmesh.yaml"
-    files = with_files({config: "gates:\n  rules:\n    SM204: warning\n    unfilled-placeholder: 'off'\n"},
-                       edit(LOAN, "Author: Lending team", "Author: [OWNER]", CASES["SM204-master"].bad))
-    found = run_gates(tree(tmp_path, files), use_cache=False).findings
-    assert [(f.code, f.severity) for f in found] == [("SM204", Severity.WARNING)]
 
 
-def test_select_and_ignore(tmp_path: Path) -> None:
-    files = edit(LOAN, "Author: Lending team", "Author: [OWNER]", CASES["SM204-master"].bad)
-    root = tree(tmp_path, files)
-    assert {f.code for f in run_gates(root, select=["SM22"]).findings} == {"SM221"}
-    assert {f.code for f in run_gates(root, ignore=["SM221"]).findings} == {"SM204"}
-    assert {f.code for f in run_gates(root).findings} == {"SM204", "SM221"}
 
 
-# ---------------------------------------------------------------------- baseline
-
-def _reported(code: str, file: str, line: int, message: str) -> Reported:
-    return Reported(code, "x", Severity.ERROR, file, line, message, None)
 
 
-def test_baseline_matches_by_code_file_and_message_not_line(tmp_path: Path) -> None:
-    old = [_reported("SM204", "a.md", 10, "M-FOO is referenced but defined nowhere")]
-    path = tmp_path / "baseline.json"
-    path.write_text(render_baseline(old), encoding="utf-8")
-    moved = _reported("SM204", "a.md", 14, "M-FOO is referenced but defined nowhere")
-    new = _reported("SM204", "a.md", 15, "M-BAR is referenced but defined nowhere")
-    kept, covered = apply_baseline([moved, new], load_baseline(path))
-    assert (kept, covered) == ([new], 1)
-    # One recorded finding absorbs one finding, not every copy of it.
-    kept, covered = apply_baseline([moved, moved], load_baseline(path))
-    assert (len(kept), covered) == (1, 1)
 
 
-def test_baseline_file_is_stable_json(tmp_path: Path) -> None:
-    findings = [_reported("SM204", "b.md", 3, "y"), _reported("SM101", "a.md", 9, "x"),
-                _reported("SM204", "b.md", 7, "y")]
-    data = json.loads(render_baseline(findings))
-    assert data == {"schema": 1, "findings": [
-        {"code": "SM101", "file": "a.md", "message": "x", "count": 1},
-        {"code": "SM204", "file": "b.md", "message": "y", "count": 2}]}
 
 
-@pytest.mark.parametrize("content", [None, "not json", '{"schema": 9, "findings": []}'])
-def test_bad_baseline_is_a_one_line_user_error(tmp_path: Path, content: str | None) -> None:
-    path = tmp_path / "b.json"
-    if content is not None:
-        path.write_text(content, encoding="utf-8")
-    with pytest.raises(UserError) as info:
-        load_baseline(path)
-    assert "\n" not in str(info.value) and str(path) in str(info.value)
 
 
 # ---------------------------------------------------------------------- caches
@@ -240,129 +173,3 @@ def test_domain_edit_is_seen_by_cross_file_rules(tmp_path: Path) -> None:
     assert "SM204" in codes
 
 
-# ---------------------------------------------------------------------- the quick re-run after an edit
-
-def rewrite_one(root: Path, rel: str, text: str) -> None:
-    """Edit one file as an editor does: only its own stamp changes (into the past, so not racy)."""
-    (root / rel).write_text(text, encoding="utf-8")
-    past = time.time() - 30
-    os.utime(root / rel, (past, past))
-
-
-
-def _full_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every full evaluation (the quick re-run does not make one)."""
-    # The quick re-run reads the last run's parse from the parse cache, which test workers under
-    # pytest-xdist never write (they share it); each of these trees is this test's own.
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
-    runs: list[str] = []
-    original = evaluate_module.evaluate_tree
-
-    def spy(root, *args):  # type: ignore[no-untyped-def]
-        runs.append(str(root))
-        return original(root, *args)
-
-    monkeypatch.setattr(evaluate_module, "evaluate_tree", spy)
-    return runs
-
-
-def test_a_same_line_edit_of_a_feature_rechecks_only_that_file(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    runs = _full_runs(monkeypatch)
-    root = tree(tmp_path, CASES["SM204-master"].bad)
-    first = run_gates(root)
-    assert "SM204" in {f.code for f in first.findings}
-    runs.clear()
-    text = (root / LOAN).read_text(encoding="utf-8")  # the file the cross-file finding is in
-    rewrite_one(root, LOAN, text.replace("## 2. Domain Dependencies", "## 2. Domain Dependencies (read only)"))
-    quick = run_gates(root)
-    assert runs == [] and not quick.from_cache
-    full = run_gates(root, use_cache=False)
-    assert quick.findings == full.findings and quick.items == full.items
-    assert {f.file for f in quick.findings if f.code == "SM204"} == {LOAN}  # kept from the last run
-    assert run_gates(root).from_cache
-
-
-def test_an_edit_that_moves_lines_or_changes_what_other_files_see_runs_everything(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    runs = _full_runs(monkeypatch)
-    root = tree(tmp_path, BASE)
-    run_gates(root)
-    runs.clear()
-    text = str(BASE[BOOK])
-    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
-    assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
-    assert len(runs) == 1
-    rewrite_one(root, BOOK, text.replace("\n\n", "\n\nAn added line.\n\n", 1))
-    assert run_gates(root).findings == () and len(runs) == 2
-    rewrite_one(root, DOMAIN, str(BASE[DOMAIN]) + "\nA note.\n")  # an overview spec: always everything
-    run_gates(root)
-    assert len(runs) == 3
-
-
-def test_a_parse_cache_refreshed_by_another_command_is_not_mistaken_for_the_last_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from specmesh_tasks.load import load_repo
-
-    runs = _full_runs(monkeypatch)
-    root = tree(tmp_path, BASE)
-    run_gates(root)
-    rewrite_one(root, BOOK, str(BASE[BOOK]).replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
-    load_repo(root)  # e.g. the affected-tests command: the parse cache now holds the edited file
-    runs.clear()
-    assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
-    assert len(runs) == 1
-
-
-def test_edits_after_a_quick_rerun_compare_with_the_view_it_recorded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # After a quick re-run the parse cache still holds the version the full run saw; the next
-    # edit must be compared with the version the quick re-run checked (kept with its results).
-    runs = _full_runs(monkeypatch)
-    root = tree(tmp_path, BASE)
-    run_gates(root)
-    runs.clear()
-    text = str(BASE[BOOK])
-    for version in ("", " (v2)", " (v3)"):  # a section title: no other file sees it
-        rewrite_one(root, BOOK, text.replace("## 2. Domain Dependencies", f"## 2. Domain Dependencies{version}"))
-        assert run_gates(root).findings == ()
-    assert runs == []  # three same-line edits: each one a quick re-run
-    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
-    assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
-    assert len(runs) == 1  # a changed reference: everything again
-    rewrite_one(root, BOOK, text)
-    assert run_gates(root).findings == () and len(runs) == 2
-
-
-def test_a_quick_rerun_loads_only_the_one_file_rules_and_reports_as_a_full_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The quick re-run reads the rule table its last full run kept (same code, settings and
-    # options), so a fresh process imports the one-file rules' modules only.
-    import subprocess
-    import sys
-
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # this tree's parse cache is written
-    root = tree(tmp_path, CASES["SM204-master"].bad)
-    run_gates(root)
-    text = (root / LOAN).read_text(encoding="utf-8")
-    rewrite_one(root, LOAN, text.replace("## 2. Domain Dependencies", "## 2. Domain Dependencies (read only)"))
-    code = (
-        "import json, sys\n"
-        "from pathlib import Path\n"
-        "from specmesh_tasks.gates.run import run_gates\n"
-        f"result = run_gates(Path({str(root)!r}))\n"
-        "print(json.dumps([result.from_cache, [[f.code, f.file, f.line, f.severity.value, f.suppressed] "
-        "for f in result.findings], sorted(m for m in sys.modules if m.startswith('specmesh_tasks.gates.'))]))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=root).stdout
-    from_cache, findings, modules = json.loads(out.strip().splitlines()[-1])
-    full = run_gates(root, use_cache=False)
-    assert not from_cache
-    assert findings == [[f.code, f.file, f.line, f.severity.value, f.suppressed] for f in full.findings]
-    assert "specmesh_tasks.gates.structure" in modules  # one-file rules: loaded
-    assert "specmesh_tasks.gates.tasks_rules" not in modules and "specmesh_tasks.gates.matrix" not in modules

@@ -14,7 +14,7 @@ from specmesh_tasks.gates.catalog import rule
 from specmesh_tasks.gates.context import INDEX_EXTRA_STATUSES, RuleContext
 from specmesh_tasks.gates.finding import Finding, finding
 from specmesh_tasks.gates.index import RepoIndex, header_location, repo_index, specs_of, usable_spec_id
-from specmesh_tasks.gates.structure import has_feature_index
+from specmesh_tasks.gates.rules.structure import has_feature_index
 from specmesh_tasks.model.ids import IdKind, kind_of
 from specmesh_tasks.model.spec import FeatureIndexRow, Location, Repo, SpecDoc, SpecKind
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from gates_cases import CASES
+from gates_trees import TESTS, Gate, edit, make_gate, severity_of
+
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.finding import Severity
-from specmesh_tasks.gates.trace_rules import (
+from specmesh_tasks.gates.rules.traceability import (
     check_ambiguous_test_references,
     check_unknown_test_references,
     check_untested_requirements,
@@ -101,3 +105,20 @@ def test_citations_through_qualifier_or_feature_tag_count_as_tested() -> None:
     untagged = Repo("/r", specs, None, ())
     assert [f[3] for f in run(check_untested_requirements, untagged) if f[1] == LEAD] == [
         "UC-001 is not cited by any test", "FR-001 is not cited by any test"]
+
+
+# ---------------------------------------------------------------------- over a whole tree
+
+@pytest.fixture
+def gate(tmp_path: Path) -> Gate:
+    return make_gate(tmp_path)
+
+
+def test_untested_requirement_is_info_for_an_approved_feature(gate: Gate) -> None:
+    found = gate(edit(TESTS, '"UC-LOAN-001", "FR-LOAN-001"', '"S-LOAN-001"'))
+    assert {(f.message, f.severity) for f in found if f.code == "SM501"} == {
+        ("UC-LOAN-001 is not cited by any test", Severity.INFO),
+        ("FR-LOAN-001 is not cited by any test", Severity.INFO),
+    }
+    implemented = gate(CASES["SM501"].bad)
+    assert severity_of(implemented, "SM501") is Severity.WARNING

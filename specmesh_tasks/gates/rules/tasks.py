@@ -17,7 +17,7 @@ from specmesh_tasks.gates.catalog import rule
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.finding import Finding, finding
 from specmesh_tasks.gates.index import RepoIndex, repo_index, usable_spec_id
-from specmesh_tasks.gates.plan_rules import mentions, sibling_spec
+from specmesh_tasks.gates.rules.plan import mentions, sibling_spec
 from specmesh_tasks.materialize import checks
 from specmesh_tasks.materialize.checks import TasksView
 from specmesh_tasks.model.ids import IdKind

@@ -12,19 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from specmesh_tasks.gates.catalog import declare, rule
+from specmesh_tasks.gates.catalog import rule
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.finding import Finding, finding
 from specmesh_tasks.gates.index import RepoIndex, repo_index, specs_of, usable_spec_id
 from specmesh_tasks.model.ids import IdKind, kind_of, strip_instance_suffix
 from specmesh_tasks.model.spec import Location, MatrixDoc, Repo, SpecKind
-
-declare(code="SM301", name="matrix-invalid-json", severity="error",
-        summary="`cross-reference.json` is not valid JSON",
-        rationale="A matrix nobody can parse checks nothing; every other matrix rule is skipped.",
-        bad_example='{"screens": {"SCR-001": {"name": "Book list",}}}',
-        good_example='{"screens": {"SCR-001": {"name": "Book list"}}, "features": {}}',
-        fix="Fix the JSON syntax at the reported line (a trailing comma, a missing quote).")
 
 
 def _matrix(repo: Repo) -> tuple[MatrixDoc, dict[str, Any]] | None:
