@@ -242,7 +242,7 @@ def run_bench(work: Path, root: Path, env: dict[str, str], n: int, repeat: int, 
     for i in range(n):
         (floor_dir / "in" / f"{i}.txt").write_text(str(i), encoding="utf-8")
     (floor_dir / "dodo.py").write_text(FLOOR_DODO % n, encoding="utf-8")
-    time.sleep(0.3)  # let every generated file's mtime fall out of the racy window
+    time.sleep(2.1)  # let every generated file fall out of the racy window (freshness.RACY_NS, 2 s)
     doit_cmd = [sys.executable, "-m", "doit"]
 
     import_doit = median_of(repeat, lambda: timed([sys.executable, "-c", "import doit"], work, env))
@@ -262,7 +262,7 @@ def run_bench(work: Path, root: Path, env: dict[str, str], n: int, repeat: int, 
 
     cold = median_of(repeat, gates, clear)
     gates()  # warm every cache after the last cold run
-    time.sleep(0.3)
+    time.sleep(2.1)
     noop = median_of(repeat, gates)
     target = root / feature_dir(n // 2) / "spec.md"
     original = target.read_text(encoding="utf-8")

@@ -178,12 +178,19 @@ def table() -> dict[str, TableRow]:
 
 def from_table(rows: dict[str, TableRow]) -> dict[str, Rule]:
     """Rules by code from a `table()`: the one-file rules loaded from their modules (with their
-    checks), every other rule as its name, severity and scope only (enough to report a finding)."""
-    for module in sorted({row[3] for row in rows.values() if row[2] == Scope.SPEC.value}):
+    checks), every other rule as its name, severity and scope only (enough to report a finding).
+
+    Raises ValueError (or TypeError) for a table that is not one `table()` could have written."""
+    spec_modules = {row[3] for row in rows.values() if row[2] == Scope.SPEC.value}
+    if not spec_modules <= set(FAMILY_MODULES):
+        raise ValueError("the table names a module that registers no rules")
+    for module in sorted(spec_modules):
         importlib.import_module(module)
     out: dict[str, Rule] = {}
     for code, (name, severity, scope, module) in rows.items():
         known = _REGISTRY.get(code)
+        if known is None and scope == Scope.SPEC.value:
+            raise ValueError(f"{code} is not a one-file rule of {module}")
         out[code] = known if known is not None else Rule(
             code=code, name=name, severity=Severity(severity), summary="", rationale="", bad_example="",
             good_example="", fix="", scope=Scope(scope), check=None, module=module)

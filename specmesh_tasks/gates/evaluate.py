@@ -12,9 +12,10 @@ import json
 import posixpath
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from specmesh_tasks.gates import catalog, suppress
+from specmesh_tasks.gates.cache import GatesCache, SpecEntry, SpecResults, run_key
 from specmesh_tasks.gates.catalog import Rule, Scope
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.finding import Finding, Reported, Severity
@@ -24,7 +25,6 @@ from specmesh_tasks.model.spec import Problem, Repo, SpecDoc
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
-    from specmesh_tasks.gates.cache import GatesCache
     from specmesh_tasks.gates.inputs import Inputs
 
 READER_ERROR = "SM212"
@@ -56,27 +56,19 @@ def check_spec(spec: SpecDoc, ctx: RuleContext, rules: Iterable[Rule],
     return found
 
 
-def _encode(f: Finding) -> list[Any]:
-    return [f.code, f.file, f.line, f.message, f.spec_id, f.severity.value if f.severity else None]
-
-
-def _decode(row: list[Any]) -> Finding:
-    return Finding(row[0], row[1], row[2], row[3], row[4], Severity(row[5]) if row[5] else None)
-
-
-def check_specs(repo: Repo, ctx: RuleContext, rules: list[Rule], cached: dict[str, list[Any]] | None,
+def check_specs(repo: Repo, ctx: RuleContext, rules: list[Rule], cached: SpecResults | None,
                 known: dict[str, Rule] | None = None) -> list[Finding]:
     """One-file rules over every spec, reusing cached results for unchanged digests (`known`:
     the catalogue the reader's problem codes are looked up in, by default the whole one)."""
     found: list[Finding] = []
     for spec in repo.specs:
         hit = cached.get(spec.path) if cached is not None and spec.digest else None
-        if hit is not None and hit[0] == spec.digest:
-            found.extend(_decode(row) for row in hit[1])
+        if hit is not None and hit.digest == spec.digest:
+            found.extend(hit.findings)
             continue
         results = check_spec(spec, ctx, rules, known)
         if cached is not None and spec.digest:
-            cached[spec.path] = [spec.digest, [_encode(f) for f in results]]
+            cached.put(spec.path, SpecEntry(spec.digest, tuple(results)))
         found.extend(results)
     return found
 
@@ -93,7 +85,7 @@ def check_repo(repo: Repo, ctx: RuleContext, rules: list[Rule]) -> list[Finding]
 
 
 def evaluate(repo: Repo, ctx: RuleContext, active: dict[str, Severity | None] | None = None,
-             spec_cache: dict[str, list[Any]] | None = None) -> list[Reported]:
+             spec_cache: SpecResults | None = None) -> list[Reported]:
     """Run the active rules (all by default) and return the findings, sorted, suppression marked."""
     rules = catalog.by_code()
     if active is None:
@@ -170,7 +162,6 @@ def evaluate_tree(root: Path, settings: Settings, inputs: Inputs, select: tuple[
 
 def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tuple[str, ...],
                      ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
-    from specmesh_tasks.gates.cache import run_key
     from specmesh_tasks.gates.selection import active_rules
     from specmesh_tasks.load import load_repo
 
@@ -182,7 +173,7 @@ def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tup
     ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks)
     spec_cache = cache.spec_results(spec_key(settings, active))
     findings = evaluate(repo, ctx, active, spec_cache)
-    cache.prune_specs({s.path for s in repo.specs})
+    spec_cache.prune({s.path for s in repo.specs})
     cache.dirty = True
     version = tool_version()
     result = GateResult(str(root), version, items_of(repo, inputs, findings), tuple(findings))
@@ -191,7 +182,6 @@ def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tup
 
 def spec_key(settings: Settings, active: dict[str, Severity | None]) -> str:
     """One-file results depend on the code, the settings and which rules run at which severity."""
-    from specmesh_tasks.gates.cache import run_key
 
     rules_text = json.dumps(sorted((c, str(v)) for c, v in active.items()))
     return hashlib.sha1((run_key(settings, (), ()) + rules_text).encode(), usedforsecurity=False).hexdigest()

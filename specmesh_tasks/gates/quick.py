@@ -10,11 +10,13 @@ moved line, a watched file) returns None and the caller evaluates everything.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specmesh_tasks.gates import catalog
+from specmesh_tasks.gates.cache import GatesCache, SpecResults, holds, manifest
 from specmesh_tasks.gates.catalog import Rule, Scope
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.evaluate import check_specs, resolve, spec_key
@@ -25,7 +27,6 @@ from specmesh_tasks.model.spec import Repo, SpecDoc, SpecKind
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
-    from specmesh_tasks.gates.cache import GatesCache
     from specmesh_tasks.gates.inputs import Inputs
 
 # Spec kinds whose edit the quick re-run may take: what the cross-file rules (and the plans they
@@ -60,19 +61,17 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
     (reworded prose, a fixed typo, a changelog row: same IDs on the same lines, same headers):
     their one-file rules are re-run, every other finding is the last run's. None when the edit
     does not qualify (the caller then runs everything)."""
-    from specmesh_tasks.gates.cache import RACY_NS, manifest
-
-    run = cache.data.get("run")
-    if not isinstance(run, dict) or run.get("key") != key or "findings" not in run:
+    run = cache.stored_run(key)
+    previous = result_from_rows(str(root), run) if run is not None else None
+    if run is None or previous is None:
         return None
-    stored: dict[str, Any] = run.get("manifest", {})
-    watched = set(run.get("watched", []))
+    stored: dict[str, Any] = run["manifest"]
+    watched = set(run["watched"])
     wanted = set(inputs.all_files()) | watched
-    if set(stored) != wanted:
+    if stored.keys() != wanted:
         return None  # a file appeared or went away
-    current = manifest(root, wanted)
-    racy = int(run.get("started_ns", 0)) - RACY_NS
-    changed = sorted(f for f, st in current.items() if st != stored[f] or (st is not None and st[0] >= racy))
+    base = str(root)
+    changed = sorted(f for f in wanted if not holds(stored[f], os.path.join(base, f)))
     specs = set(inputs.specs)
     if not changed or len(changed) > QUICK_MAX_FILES or any(f not in specs or f in watched for f in changed):
         return None
@@ -89,11 +88,12 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
     if ctx.watched or any(f.file not in changed for f in raw):
         return None  # a one-file rule looked beyond its file: let the full run record that
     for doc, view in reread:  # the view this run's cross-file findings rest on, for the next one
-        spec_cache[doc.path] = [*spec_cache[doc.path][:2], view]
-    previous = result_from_rows(str(root), run)
+        entry = spec_cache.get(doc.path)
+        if entry is not None:
+            spec_cache.put(doc.path, entry._replace(view=view))
     findings = _merge(resolve(raw, part, ctx, active, rules), previous.findings, set(changed), rules)
     result = GateResult(str(root), tool_version(), previous.items, tuple(findings))
-    cache.store_run(key, current, sorted(watched), started, result_rows(result))
+    cache.store_run(key, manifest(root, wanted, started), sorted(watched), result_rows(result))
     return result
 
 
@@ -107,7 +107,7 @@ def _rules_for(cache: GatesCache, key: str, settings: Settings, select: tuple[st
             rules = catalog.from_table(kept["table"])
             active = {code: Severity(level) if level else None for code, level in kept["active"].items()}
             return active, rules
-        except (KeyError, TypeError, ValueError, ImportError):
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             pass  # a damaged entry: the whole catalogue below
     from specmesh_tasks.gates.selection import active_rules
 
@@ -121,8 +121,7 @@ def view_digest(spec: SpecDoc) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _reread(root: Path, changed: list[str],
-            spec_cache: dict[str, list[Any]]) -> list[tuple[SpecDoc, str]] | None:
+def _reread(root: Path, changed: list[str], spec_cache: SpecResults) -> list[tuple[SpecDoc, str]] | None:
     """The changed specs re-read, with their view digests, when each one's cross-file view is the
     one the last run saw.
 
@@ -135,26 +134,25 @@ def _reread(root: Path, changed: list[str],
     from specmesh_tasks.parse.cache import ParseCache
 
     fresh: list[tuple[SpecDoc, str]] = []
-    unseen: dict[str, str] = {}  # file -> the new view's digest, for files without a stored one
+    unseen: dict[str, tuple[str, str]] = {}  # file -> (checked digest, new view) without a stored view
     for rel in changed:
         hit = spec_cache.get(rel)
         doc, problems = load_one(root, rel, ParseCache(None))
         if hit is None or doc is None or problems or not doc.digest or doc.kind not in QUICK_KINDS:
             return None
         view = view_digest(doc)
-        if len(hit) > 2:
-            if hit[2] != view:
-                return None
-        else:
-            unseen[rel] = view
+        if hit.view is None:
+            unseen[rel] = (hit.digest, view)
+        elif hit.view != view:
+            return None
         fresh.append((doc, view))
     if unseen:
         store = parse_cache_for(root, lazy=True)
-        for rel, view in unseen.items():
+        for rel, (checked, view) in unseen.items():
             before = store.peek(rel)
             # The cached parse is the version the last run checked only if its digest is the one
             # recorded with that run's one-file results (another command may have re-parsed it since).
-            if not isinstance(before, SpecDoc) or not before.digest or spec_cache[rel][0] != before.digest:
+            if not isinstance(before, SpecDoc) or not before.digest or checked != before.digest:
                 return None
             if before.kind not in QUICK_KINDS or view_digest(before) != view:
                 return None

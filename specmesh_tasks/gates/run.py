@@ -60,11 +60,12 @@ def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: 
     files = inputs.all_files()
     key = run_key(settings, select, ignore)
     stored = cache.run_entry(key, root, files) if use_cache else None
-    if stored is not None:
+    kept = result_from_rows(str(root), stored) if stored is not None else None
+    if kept is not None:
         if listed:
             cache.dirty = True
             cache.save()
-        return result_from_rows(str(root), stored)
+        return kept
     if use_cache:
         from specmesh_tasks.gates.quick import quick_rerun
 
@@ -75,10 +76,10 @@ def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: 
     from specmesh_tasks.gates.evaluate import evaluate_tree
     from specmesh_tasks.gates.results import result_rows
 
-    stamps = manifest(root, files)
+    rows = manifest(root, files, started)  # before the rules read the files: an edit meanwhile shows
     result, ctx = evaluate_tree(root, settings, inputs, select, ignore, cache)
     watched = sorted(ctx.watched - set(files))
-    stamps.update(manifest(root, watched))
-    cache.store_run(key, stamps, watched, started, result_rows(result))
+    rows.update(manifest(root, watched, started))
+    cache.store_run(key, rows, watched, result_rows(result))
     cache.save()
     return result

@@ -3,38 +3,31 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import pytest
 from gates_cases import CASES
 from gates_trees import BASE, BOOK, DOMAIN, LOAN, Files, write
 
+from specmesh_tasks import freshness
 from specmesh_tasks.gates import evaluate as evaluate_module
 from specmesh_tasks.gates.run import run_gates
 
 
-def age(root: Path, seconds: float = 60) -> None:
-    """Move every mtime into the past, so the run cache trusts the stamps (no racy entries)."""
-    past = time.time() - seconds
-    for dirpath, dirs, files in os.walk(root):
-        for name in [*files, *dirs]:
-            os.utime(os.path.join(dirpath, name), (past, past))
+@pytest.fixture(autouse=True)
+def trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file of these trees is written before the run that reads it starts, so no stamp
+    needs the racy window (`test_recent_stamps_are_not_trusted` has it back)."""
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
 
 
 def tree(tmp_path: Path, files: Files) -> Path:
-    root = write(tmp_path / "repo", files)
-    age(root)
-    return root
+    return write(tmp_path / "repo", files)
 
 
 def rewrite_one(root: Path, rel: str, text: str) -> None:
-    """Edit one file as an editor does: only its own stamp changes (into the past, so not racy)."""
+    """Edit one file as an editor does: only its own stamp changes."""
     (root / rel).write_text(text, encoding="utf-8")
-    past = time.time() - 30
-    os.utime(root / rel, (past, past))
-
 
 
 def _full_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:

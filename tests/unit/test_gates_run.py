@@ -2,38 +2,35 @@
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
 from gates_cases import CASES, LOAN_DIR
 from gates_trees import BASE, BOOK, DOMAIN, LOAN, MATRIX, TESTS, Files, edit, with_files, write
 
+from specmesh_tasks import freshness
 from specmesh_tasks.gates import evaluate as evaluate_module
 from specmesh_tasks.gates.finding import Severity
 from specmesh_tasks.gates.run import run_gates
 
+REAL_RACY_NS = freshness.RACY_NS
 
-def age(root: Path, seconds: float = 60) -> None:
-    """Move every mtime into the past, so the run cache trusts the stamps (no racy entries)."""
-    past = time.time() - seconds
-    for dirpath, dirs, files in os.walk(root):
-        for name in [*files, *dirs]:
-            os.utime(os.path.join(dirpath, name), (past, past))
+
+@pytest.fixture(autouse=True)
+def trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file of these trees is written before the run that reads it starts, so no stamp
+    needs the racy window (`test_recent_stamps_are_not_trusted` has it back)."""
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
 
 
 def tree(tmp_path: Path, files: Files) -> Path:
-    root = write(tmp_path / "repo", files)
-    age(root)
-    return root
+    return write(tmp_path / "repo", files)
 
 
 def rewrite(root: Path, rel: str, text: str) -> None:
-    """Write a file (creating folders), then age the tree so only content decides."""
+    """Write a file (creating folders)."""
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_text(text, encoding="utf-8")
-    age(root, 30)
 
 
 # ---------------------------------------------------------------------- items
@@ -119,8 +116,9 @@ def test_a_path_a_rule_looked_at_invalidates_the_run(tmp_path: Path) -> None:
     assert "SM230" not in {f.code for f in result.findings}
 
 
-def test_recent_stamps_are_not_trusted(tmp_path: Path) -> None:
-    root = write(tmp_path / "repo", BASE)  # mtimes are "now": an edit in the same tick could hide
+def test_recent_stamps_are_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(freshness, "RACY_NS", REAL_RACY_NS)
+    root = write(tmp_path / "repo", BASE)  # just written: an edit in the same tick could hide
     run_gates(root)
     assert not run_gates(root).from_cache
 
