@@ -283,9 +283,9 @@ def failing_tests(tools: Tools, scratch: Path) -> set[str]:
 def selected_by_specmesh(root: Path) -> list[str]:
     """The pytest arguments `specmesh test` would run now (selection only, nothing recorded)."""
     sys.path.insert(0, str(REPO))
-    from specmesh_tasks.affected.begin import FILES_CACHE_NAME, TestOptions
+    from specmesh_tasks.affected.facts import CACHE_NAME as FILES_CACHE_NAME
     from specmesh_tasks.affected.facts import FactsCache
-    from specmesh_tasks.affected.run import prepare
+    from specmesh_tasks.affected.run import TestOptions, prepare
     from specmesh_tasks.config import load_settings
     from specmesh_tasks.state import cache_dir
 

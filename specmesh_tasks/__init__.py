@@ -3,7 +3,7 @@
 Public: the `specmesh` command, `specmesh_tasks.dodo` (task creators and DOIT_CONFIG), the pytest
 marker `spec`, `.specify/specmesh.yaml`, and the report formats. Everything else is internal.
 
-PYTEST_DONT_REWRITE: `specmesh test` starts pytest through `specmesh_tasks.affected.pytest_main`,
+PYTEST_DONT_REWRITE: `specmesh test` starts pytest through `specmesh_tasks.affected.runner`,
 so this package is imported before pytest marks our plugin's distribution for assertion
 rewriting; this line (pytest's own opt-out, for this module only, which asserts nothing) keeps
 pytest from warning that it came too late.

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from specmesh_tasks.affected import early
 from specmesh_tasks.errors import SpecmeshError, UserError
 
 
@@ -111,13 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_doit(args)
         project = _project_root()
         with _project_lock(project):
-            if project is None or not early.is_plain_test(args):
-                return _run_doit(args)
-            early.prestart(project)  # pytest starts up while doit loads (affected/early.py)
-            try:
-                return _run_doit(args)
-            finally:
-                early.discard()
+            return _run_doit(args)
     except SpecmeshError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
@@ -191,10 +184,8 @@ def _default_sigpipe() -> None:
 
 
 def console_main() -> None:
-    """The `specmesh` console script: `main`, then the quick way out (`quick_exit.exit_now`)."""
-    from specmesh_tasks.quick_exit import exit_now
-
-    exit_now(main())
+    """The `specmesh` console script."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -36,31 +36,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--specmesh-select", default=None, help="(internal) the tests specmesh test selected")
 
 
-WAIT_SECONDS = 600.0
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     select = config.getoption("specmesh_select")
     if select:
-        _wait_for(Path(select))  # `specmesh test` may start us before it has selected
         config.pluginmanager.register(_Selector(config, Path(select)), "specmesh-selector")
     path = config.getoption("specmesh_results")
     if path and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_Recorder(config, Path(path)), "specmesh-results-recorder")
-
-
-def _wait_for(path: Path) -> None:
-    """Block until the selection file exists (it is renamed into place whole)."""
-    import time
-
-    deadline = time.monotonic() + WAIT_SECONDS
-    delay = 0.001
-    while not path.exists():
-        if time.monotonic() > deadline:
-            raise pytest.UsageError(f"specmesh: no selection arrived in {path}")
-        time.sleep(delay)
-        delay = min(delay * 2, 0.01)
 
 
 class _Selector:

@@ -1,8 +1,8 @@
 """`specmesh test`: select the affected tests, run them in one pytest process, remember outcomes.
 
-Steps: list the test files (configured globs) -> facts per file (cached by stat/digest) -> import
+Steps: list the test files (configured globs) -> facts per file (cached by stamp/digest) -> import
 closure and requirement fingerprints per test file -> `select_tests` against the recorded state
-(or `--since REF`) -> optional shard -> one subprocess (`python -m pytest ARGS`, or the configured
+(or `--since REF`) -> optional shard -> one subprocess (`runner.PytestChild`, or the configured
 `tests.command` with `{files}`) -> record outcomes (this process only) -> exit code.
 
 Exit codes: 0 when the selected tests passed or none was affected (pytest is then not started, so
@@ -21,16 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from specmesh_tasks.affected.begin import (
-    STATE_NAME,
-    STATE_SCHEMA,
-    Started,
-    TestOptions,
-    everything_runs,
-    load_state,
-    start,
-)
-from specmesh_tasks.affected.child import PytestChild, selection_dirs
+from specmesh_tasks.affected.facts import CACHE_NAME as FILES_CACHE_NAME
 from specmesh_tasks.affected.facts import FactsCache
 from specmesh_tasks.affected.fingerprints import (
     RequirementIndex,
@@ -39,7 +30,9 @@ from specmesh_tasks.affected.fingerprints import (
     collect_test_files,
 )
 from specmesh_tasks.affected.imports import Resolver
+from specmesh_tasks.affected.record import STATE_NAME, dump_state, load_state
 from specmesh_tasks.affected.results import record_results
+from specmesh_tasks.affected.runner import PytestChild
 from specmesh_tasks.affected.select import (
     Pick,
     Selection,
@@ -57,6 +50,21 @@ if TYPE_CHECKING:
 
 REQUIREMENTS_CACHE_NAME = "affected-requirements.json"
 EDGES_CACHE_NAME = "affected-edges.json"
+
+
+@dataclass(frozen=True, slots=True)
+class TestOptions:
+    """The options of `specmesh test` (doit task parameters)."""
+
+    __test__ = False
+
+    since: str | None = None
+    shard: str | None = None
+    explain: bool = False
+    junit: str | None = None
+    pytest_args: str = ""
+    run_all: bool = False
+    store_durations: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +86,15 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     extra = _split_pytest_args(options.pytest_args)
     if options.junit and settings.tests.command:
         raise UserError("error: --junit needs the pytest runner; tests.command is set in specmesh.yaml")
-    from specmesh_tasks.affected import early
     from specmesh_tasks.state import cache_dir
 
     cache = cache_dir(root)
-    started = early.claim(root, options) or start(root, settings, options, extra)
-    facts, test_paths, state, child = started.facts, started.test_paths, started.state, started.child
-    try:
-        prepared = prepare(root, settings, options, facts, test_paths=test_paths, state=state)
-    except BaseException:
-        if child is not None:
-            child.abort()
-        raise
+    facts = FactsCache(root, cache / FILES_CACHE_NAME)
+    prepared = prepare(root, settings, options, facts, state=load_state(cache / STATE_NAME))
     _report_errors(prepared, err)
     if options.explain:
         explain(prepared.selection, prepared.arguments, out)
     if not prepared.arguments:
-        if child is not None:
-            child.abort()
         _save_caches(cache, facts, prepared)
         if options.junit:
             write_empty_junit(Path(options.junit))
@@ -105,15 +104,11 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     if settings.tests.command:
         code, outcomes, complete = _run_command(root, settings.tests.command, prepared.arguments)
     else:
-        if child is not None and everything_runs(options, state):
-            code, results = child.wait()
-        else:
-            child = child or PytestChild(root, selection_dirs(prepared.arguments), extra, options.junit)
-            code, results = child.run(prepared.arguments)
+        code, results = PytestChild(root, prepared.arguments, extra, options.junit).wait()
         outcomes, complete = _outcomes(root, results), bool(results.get("complete"))
     _save_caches(cache, facts, prepared)
     _save_state(cache, prepared, outcomes, complete and not prepared.sharded)
-    record_results(cache, outcomes, test_paths)  # what `specmesh trace` shows (affected/results.py)
+    record_results(cache, outcomes, [f.path for f in prepared.files])  # what `specmesh trace` shows
     if options.store_durations and results:
         _store_durations(root, results)
     return _exit_code(code)
@@ -210,16 +205,6 @@ def _requirements(root: Path, settings: Settings, test_paths: Sequence[str], fac
 
 
 # --- state -------------------------------------------------------------------------------------
-
-
-def dump_state(state: State) -> str:
-    """The state as stable JSON text."""
-    files = {
-        path: {"fp": r.fingerprint, "req": dict(sorted(r.requirements.items())), "failed": list(r.failed)}
-        for path, r in sorted(state.files.items())
-    }
-    digests = dict(sorted(state.digests.items()))
-    return json.dumps({"schema": STATE_SCHEMA, "files": files, "digests": digests}, indent=1)
 
 
 def _save_state(cache: Path, prepared: Prepared, outcomes: Mapping[str, str], complete: bool) -> None:
@@ -393,4 +378,4 @@ def _nothing_message(prepared: Prepared) -> str:
     return f"no test affected ({count} test file{'s' if count != 1 else ''} up to date)"
 
 
-__all__ = ["RequirementIndex", "Started", "TestOptions", "prepare", "run_affected", "start"]
+__all__ = ["RequirementIndex", "TestOptions", "prepare", "run_affected"]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: `begin` reads the state without the fingerprint machinery
+if TYPE_CHECKING:  # annotations only: `record` reads the state without the fingerprint machinery
     from specmesh_tasks.affected.fingerprints import Citation, TestFile
 
 MAX_LISTED = 5

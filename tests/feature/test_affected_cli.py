@@ -221,7 +221,7 @@ def test_default_granularity_reruns_every_importer_of_a_file(project: Path) -> N
     assert selected(project) == ["tests/sub/test_sub.py", "tests/test_other.py"]
 
 
-def test_a_speculatively_started_pytest_is_stopped_unseen_when_nothing_is_affected(project: Path) -> None:
+def test_a_changed_file_no_test_reaches_starts_no_pytest(project: Path) -> None:
     edit(project, "src/app/other.py", "return 4", "return 5")  # a file changed, but no test reaches extra()
     done = doit(project)
     assert done.returncode == 0, done.stderr
@@ -399,8 +399,7 @@ def specmesh(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_plain_specmesh_test_runs_and_its_pytest_still_runs_exit_handlers(project: Path) -> None:
-    # `specmesh test` with no option starts pytest before doit loads, and pytest ends with a quick
-    # exit: what tests registered with atexit must still happen, and the exit code must come through.
+    # What tests registered with atexit must still happen, and the exit code must come through.
     write(project, {"tests/conftest.py": """\
         import atexit
         import pathlib
@@ -423,29 +422,6 @@ def test_plain_specmesh_test_runs_and_its_pytest_still_runs_exit_handlers(projec
     nothing = specmesh(project, "test")
     assert nothing.returncode == 0 and "no test affected" in nothing.stderr
     assert "test session starts" not in nothing.stdout
-
-
-def test_an_early_start_serves_only_a_plain_run_of_its_own_root(project: Path, tmp_path: Path) -> None:
-    from specmesh_tasks.affected import early
-
-    edit(project, "src/app/other.py", "return 3", "return 1 + 2")
-    started = early.prestart(project)
-    assert started is not None and started.child is not None
-    assert early.claim(project.resolve(), TestOptions(explain=True)) is None
-    assert started.child.process.poll() is not None  # other options: stopped unseen
-
-    started = early.prestart(project)
-    assert started is not None and started.child is not None
-    assert early.claim(tmp_path.resolve(), TestOptions()) is None  # another root
-    assert started.child.process.poll() is not None
-
-    started = early.prestart(project)
-    assert started is not None and started.child is not None
-    code, _, err = run(project)  # the action's run claims it and hands it the selection
-    assert code == 0, err
-    assert started.child.process.returncode == 0
-    assert early.claim(project.resolve(), TestOptions()) is None  # claimed once
-    early.discard()
 
 
 def test_a_plain_run_with_a_bad_config_is_one_line_and_starts_no_pytest(project: Path) -> None:

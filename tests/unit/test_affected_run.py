@@ -7,26 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from specmesh_tasks.affected.child import selection_dirs, selection_payload
-from specmesh_tasks.affected.run import _exit_code, _rebase, dump_state, load_state
+from specmesh_tasks.affected.record import dump_state, load_state
+from specmesh_tasks.affected.run import _exit_code, _rebase
 from specmesh_tasks.affected.select import FileRecord, State
 from specmesh_tasks.errors import UserError
 
 pytest_plugins = ["pytester"]
 
 CHILD = ["-p", "specmesh_tasks.affected.pytest_results"]
-
-
-def test_selection_dirs_are_the_outermost_directories() -> None:
-    args = ["tests/a/test_x.py", "tests/a/b/test_y.py::t", "tests/c/test_z.py", "other/t.py"]
-    assert selection_dirs(args) == ["other", "tests/a", "tests/c"]
-    assert selection_dirs(["test_root.py", "tests/test_x.py"]) == ["."]
-
-
-def test_selection_payload_splits_whole_files_and_tests(tmp_path: Path) -> None:
-    payload = selection_payload(tmp_path, ["tests/t.py", "tests/u.py::TestA::test_b", "tests/u.py::test_c"])
-    assert payload == {"files": [str(tmp_path / "tests/t.py")],
-                       "nodes": {str(tmp_path / "tests/u.py"): ["TestA::test_b", "test_c"]}}
 
 
 def test_state_round_trip_and_rebuild_on_other_schema(tmp_path: Path) -> None:
