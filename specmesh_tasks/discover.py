@@ -1,10 +1,12 @@
 """Find the project root and list its files. No Markdown parsing here.
 
 `list_tree` lists `.specify/specs/` through a directory memo (`.specify/.cache/listing.json`, kept
-by directory mtime); `scan_specs` also reads the header lines of each spec, cached by file stat
-(`.specify/.cache/headers.json`). So declaring doit tasks costs one `stat` per directory and per
-spec when nothing changed. This module is on the path of every no-op run: it imports no model
-classes and compiles no regex at import.
+by directory stamp); `scan_specs` also reads the header lines of each spec, cached by file stamp
+(`.specify/.cache/headers.json`). Stamps and the racy window are `freshness.py`'s. So declaring
+doit tasks costs one `stat` per directory and per spec when nothing changed. Anything listed that
+is not a regular file (a FIFO named spec.md, a directory named spec.md) is never opened here; the
+reader reports it. This module is on the path of every no-op run: it imports no model classes and
+compiles no regex at import.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 from specmesh_tasks.errors import RootNotFoundError, UserError
+from specmesh_tasks.freshness import settled, stamp_from_stat, stamp_to_row
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
@@ -33,13 +36,10 @@ SKIPPED_DIRS = frozenset(
      ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs", "site-packages"}
 )
 DEFAULT_TEST_GLOBS = ("tests/**/test_*.py", "tests/**/*_test.py")
-HEADER_CACHE_VERSION = 4  # 4: rows read by formats.spec_header
+HEADER_CACHE_VERSION = 5  # 4: rows read by formats.spec_header; 5: rows keyed by freshness stamps
 SPECS_DIR = ".specify/specs"
 # Files a listing of `.specify/specs/` keeps (names compared lower-cased, kept as found).
 LISTED_NAMES = SPEC_FILE_NAMES | {"plan.md", "tasks.md", MATRIX_NAME}
-# A directory or file modified this recently may change again within the same mtime tick: its
-# listing (or header) is used but not trusted by a later run.
-RACY_NS = 100_000_000
 # `SpecKind` values, as plain strings: the enum lives in the model, which the no-op path never
 # imports. `SpecEntry.kind` turns them into the enum on demand.
 FEATURE, FIX, VISION, DOMAIN, SCREEN = "feature", "fix", "vision", "domain", "screen"
@@ -79,7 +79,7 @@ def walk_files(top: Path, skip_dirs: frozenset[str] = SKIPPED_DIRS, *, skip_venv
 
 # ------------------------------------------------------------------ listing `.specify/specs/`
 
-# A directory memo (see `MemoWalk`): key -> [mtime_ns, subdirectories, listed file names].
+# A directory memo (see `MemoWalk`): key -> [stamp row, subdirectories, listed file names].
 Memo = dict[str, list[Any]]
 
 
@@ -108,20 +108,20 @@ def list_specs(root: Path | str, memo: Memo, now_ns: int | None = None) -> Listi
 
 
 class MemoWalk:
-    """Walks directories through a memo of their listings: a directory whose mtime did not change
+    """Walks directories through a memo of their listings: a directory whose stamp did not change
     since it was listed (adding, removing or renaming an entry changes it) is not read again, so
     a walk over an unchanged tree costs one `stat` per directory.
 
-    `memo` maps a key (a prefix, then the root-relative directory) to `[mtime_ns, subdirectories,
-    listed file names]`, both sorted; a listing taken within RACY_NS of `now_ns` is stored with
-    mtime -1, so the next walk reads that directory again. Plain strings and `os.scandir` (in the
-    `scan` functions): this runs on every no-op `doit`.
+    `memo` maps a key (a prefix, then the root-relative directory) to `[stamp row, subdirectories,
+    listed file names]`, both sorted; a listing whose stamp is not `settled` at `now_ns` is stored
+    with no stamp, so the next walk reads that directory again. Plain strings and `os.scandir` (in
+    the `scan` functions): this runs on every no-op `doit`.
     """
 
     def __init__(self, base: str, memo: Memo, now_ns: int | None = None) -> None:
         self.base = base
         self.memo = memo
-        self.racy_from = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
+        self.now_ns = now_ns
         self.seen: set[str] = set()
         self.changed = False
 
@@ -137,14 +137,14 @@ class MemoWalk:
             rel = stack.pop()
             full = f"{base}/{rel}" if rel else base
             try:
-                mtime = os.stat(full).st_mtime_ns
+                stamp = stamp_from_stat(os.stat(full))
             except OSError:
                 continue
             key = prefix + rel
             seen.add(key)
             entry = memo.get(key)
-            if entry is None or entry[0] != mtime:
-                entry = [mtime if mtime < self.racy_from else -1, *scan(full, rel)]
+            if entry is None or entry[0] != stamp_to_row(stamp):
+                entry = [stamp_to_row(settled(stamp, self.now_ns)), *scan(full, rel)]
                 memo[key] = entry
                 self.changed = True
             found.extend(f"{rel}/{name}" if rel else name for name in entry[2])
@@ -161,16 +161,17 @@ class MemoWalk:
 
 
 def _scan_dir(full: str) -> tuple[list[str], list[str]]:
+    """One directory: its subdirectories to walk and the files to list. Listing goes by name only,
+    whatever the entry is (a directory named spec.md is listed, not entered: the reader reports it)."""
     subdirs: list[str] = []
     names: list[str] = []
     try:
         with os.scandir(full) as scanner:
             for item in scanner:
-                if item.is_dir(follow_symlinks=False):
-                    if item.name not in SKIPPED_DIRS:
-                        subdirs.append(item.name)
-                elif item.name.lower() in LISTED_NAMES:
+                if item.name.lower() in LISTED_NAMES:
                     names.append(item.name)
+                elif item.is_dir(follow_symlinks=False) and item.name not in SKIPPED_DIRS:
+                    subdirs.append(item.name)
     except OSError:
         pass
     return sorted(subdirs), sorted(names)
@@ -294,20 +295,20 @@ def _entry(file: str, rel: str, text: str) -> SpecEntry:
 
 def _load(root: str, name: str, version: int) -> dict[str, Any]:
     """`.specify/.cache/<name>.json` of `root` as {"file", "data", "dirty"}, loaded once per
-    process (until `clear_cache`); an unreadable or outdated file counts as empty."""
+    process (until `clear_cache`); a missing or outdated file counts as empty, a damaged one is
+    set aside (`state.read_cache`)."""
     doc = _docs.get((root, name))
     if doc is not None:
         return doc
-    from specmesh_tasks.state import cache_dir
+    from specmesh_tasks.state import cache_dir, read_cache, set_aside
 
     file = cache_dir(Path(root)) / f"{name}.json"
-    try:
-        stored = json.loads(file.read_bytes())
+    stored = read_cache(file)
+    data: Any = {}
+    if isinstance(stored, dict) and isinstance(stored.get("data"), dict):
         data = stored["data"] if stored.get("version") == version else {}
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError, KeyError, AttributeError):
-        data = {}
+    elif stored is not None:
+        set_aside(file, "unexpected content")
     doc = {"file": file, "version": version, "data": data, "dirty": False}
     _docs[(root, name)] = doc
     return doc
@@ -329,16 +330,16 @@ class SpecTree(NamedTuple):
 
 
 def scan_tree(root: Path, listing: Listing | None = None) -> SpecTree:
-    """Every spec's header entry (reading only files whose stat changed since the last scan,
-    rows kept in `.specify/.cache/headers.json`) and the listing of `.specify/specs/`
-    (`list_tree`, unless the caller took it already in this run)."""
+    """Every spec's header entry (reading only files whose stamp changed since the last scan,
+    rows `[stamp, kind, spec ID, status, title]` kept in `.specify/.cache/headers.json`) and the
+    listing of `.specify/specs/` (`list_tree`, unless the caller took it already in this run).
+    A listed spec that is not a regular file gets no entry and is never opened."""
     base = str(root)
     if listing is None:
         listing = list_tree(base)
     doc = _load(base, "headers", HEADER_CACHE_VERSION)
     rows: dict[str, list[Any]] = doc["data"]
     dirty = doc["dirty"]
-    now = time.time_ns()
     entries: list[SpecEntry] = []
     live: set[str] = set()
     prefix = len(base) + 1
@@ -348,15 +349,17 @@ def scan_tree(root: Path, listing: Listing | None = None) -> SpecTree:
             st = os.stat(name)
         except OSError:
             continue
+        if not stat.S_ISREG(st.st_mode):
+            continue  # a FIFO would block the read for ever
         live.add(rel)
+        stamp = stamp_from_stat(st)
         row = rows.get(rel)
-        if _row_ok(row) and row[0] == st.st_mtime_ns and row[1] == st.st_size:
-            entries.append(SpecEntry(name, rel, row[2], row[3], row[4], row[5]))
+        if _row_ok(row) and row[0] == stamp_to_row(stamp):
+            entries.append(SpecEntry(name, rel, row[1], row[2], row[3], row[4]))
             continue
         entry = _entry(name, rel, _read_head(name))
-        # A file written within the racy window is read again next time (it may change unseen).
-        mtime = st.st_mtime_ns if st.st_mtime_ns < now - RACY_NS else -1
-        rows[rel] = [mtime, st.st_size, entry.kind_value, entry.spec_id, entry.status, entry.title]
+        # An unsettled stamp is stored as None: the file is read again next time.
+        rows[rel] = [stamp_to_row(settled(stamp)), entry.kind_value, entry.spec_id, entry.status, entry.title]
         dirty = True
         entries.append(entry)
     if len(live) != len(rows):
@@ -370,9 +373,9 @@ def scan_tree(root: Path, listing: Listing | None = None) -> SpecTree:
 
 def _row_ok(row: Any) -> TypeGuard[list[Any]]:
     """A header row as `scan_tree` writes it (the cache file may be damaged)."""
-    if type(row) is not list or len(row) != 6:
+    if type(row) is not list or len(row) != 5:
         return False
-    _, _, kind, spec_id, status, title = row
+    _, kind, spec_id, status, title = row
     return (isinstance(kind, str) and kind in KIND_VALUES and isinstance(title, str)
             and (spec_id is None or isinstance(spec_id, str)) and (status is None or isinstance(status, str)))
 
@@ -385,8 +388,9 @@ def scan_specs(root: Path) -> list[SpecEntry]:
 def _read_head(path: str, limit: int = 16384) -> str:
     """The first bytes of a file as text; undecodable bytes replaced (the gates report them)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit)
+        # Non-blocking: a file swapped for a FIFO since it was stat'ed reads as empty, never hangs.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            data = handle.read(limit) or b""
     except OSError:
         return ""
     return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")

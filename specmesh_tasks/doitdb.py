@@ -1,23 +1,53 @@
-"""doit's dependency store, tuned: the json backend minus the rewrite when nothing changed, and
-the md5 file checker minus the failure when a file_dep disappears while its task runs.
+"""doit's dependency store, made ours: the json backend and the md5 file checker, registered as
+`specmesh-json` (entry point `doit.BACKEND`) and set in `DOIT_CONFIG`.
 
-doit's `JsonDB` writes the whole dependency file at the end of every run. With a thousand plans
-that is a megabyte encoded and written on every no-op `doit`, about a tenth of its time. This one
-notes whether any stored value really changed (a list and a tuple of the same items are the same
-value: JSON reads tuples back as lists) and writes, atomically, only then. It is registered as
-`specmesh-json` (entry point `doit.BACKEND`), so doit's own `json` backend stays untouched.
+The backend (`QuietJsonDB`):
+
+- reads and writes the file only under the run lock: it takes the lock (`state.hold_lock`, in
+  the file's folder) at its first read or write, and gives it back once the file is written.
+  So every run that checks or executes tasks holds it, whichever command line started it
+  (`specmesh`, a watch cycle, a plain `doit` through a user's dodo), while `doit list` does not
+  wait. A run that finds the lock busy for longer than `state.LOCK_WAIT_SECONDS` stops with one
+  line and exit 1;
+- sets a damaged file aside (`state.set_aside`) and starts empty, so the run is a first run;
+- writes only when a stored value changed (JSON reads tuples back as lists: that is no change),
+  atomically, recreating the cache folder if it was deleted meanwhile;
+- stores, for a file an action declared it read (`read_inputs`), the state of what it read: if
+  the file changed after the action read it, a state that never matches is stored instead of
+  the file's new state, so the next run runs the task again.
+
+The checker (`MD5Checker`, the name doit already knows) keys a file by its `freshness` stamp
+(size, mtime, ctime, inode), then its md5: `touch -r`, `cp -p` and `rsync -t` cannot hide an edit.
+A stamp taken in the racy window is stored untrusted, and the md5 decides next time; when the
+md5 shows no change, the stored state is brought up to date, so the md5 is computed once.
+Anything that is not a regular file is never read. doit's own states (`[mtime, size, md5]`) are
+still understood, and replaced as their tasks run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
+import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from doit.dependency import JsonDB
 from doit.dependency import MD5Checker as DoitMD5Checker
 
+from specmesh_tasks.freshness import Stamp, file_stamp, settled, stamp_from_stat, stamp_to_row
+
 _MISSING = object()
+# A task's values carry the stamps of the files its action read under this key (`read_inputs`);
+# the backend uses them and does not store them.
+READ_KEY = "specmesh:read"
+# The state stored for a file that changed while its task ran: it never matches a real file.
+CHANGED_WHILE_RUNNING = [-1, -1, -1, -1, "", 0]
+# Files whose stored state a check found out of date although their content is the same:
+# path -> the new state. The checker fills it, the backend applies it when it writes the file.
+_refreshed: dict[str, list[Any]] = {}
 
 
 def same_value(old: Any, new: Any) -> bool:
@@ -35,33 +65,135 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
-    """doit's json backend that writes the file only when its content changes."""
+def read_inputs(paths: Any) -> dict[str, Any]:
+    """Values for an action to return: the stamps of `paths` now, before it reads them."""
+    return {READ_KEY: {str(p): stamp_to_row(file_stamp(p)) for p in paths}}
 
-    desc = "json file, rewritten only when a value changed (specmesh-tasks)"
+
+# --------------------------------------------------------------------------- the backend
+
+class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
+    """doit's json backend, opened under the run lock, healed when damaged, written on change."""
+
+    desc = "json file, locked while in use, rewritten only when a value changed (specmesh-tasks)"
 
     def __init__(self, name: str, codec: Any, *, module_name: str | None = None) -> None:
-        super().__init__(name, codec, module_name=module_name)
-        self._dirty = not os.path.exists(name)
+        # Not JsonDB.__init__: the file is read at first use, under the lock.
+        self.name = name
+        self.codec = codec
+        self._db: dict[str, dict[str, Any]] | None = None
+        self._dirty = False
+        self._read: dict[str, dict[str, Any]] = {}
+
+    def _open(self) -> dict[str, dict[str, Any]]:
+        from specmesh_tasks.state import LockBusyError, hold_lock
+
+        try:
+            hold_lock(Path(self.name).parent)
+        except LockBusyError as exc:
+            # doit turns any exception into exit 2 or 3 with a traceback; a busy lock is exit 1.
+            print(str(exc), file=sys.stderr)
+            raise SystemExit(exc.exit_code) from None
+        self._db = self._load_healed()
+        self._dirty = not os.path.exists(self.name)
+        return self._db
+
+    def _load_healed(self) -> dict[str, dict[str, Any]]:
+        from specmesh_tasks.fsutil import read_regular
+        from specmesh_tasks.state import set_aside
+
+        path = Path(self.name)
+        try:
+            data = self.codec.decode((read_regular(path) or b"").decode("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            set_aside(path, exc.strerror or str(exc))
+            return {}
+        except ValueError:
+            set_aside(path, "not JSON")
+            return {}
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            set_aside(path, "unexpected content")
+            return {}
+        return data
+
+    def get(self, task_id: str, dependency: str) -> Any:
+        db = self._db if self._db is not None else self._open()
+        deps = db.get(task_id)
+        return None if deps is None else deps.get(dependency)
+
+    def in_(self, task_id: str) -> bool:
+        db = self._db if self._db is not None else self._open()
+        return task_id in db
 
     def set(self, task_id: str, dependency: str, value: Any) -> None:
-        if not same_value(self._db.get(task_id, {}).get(dependency, _MISSING), value):
+        db = self._db if self._db is not None else self._open()
+        if dependency == "_values_:" and isinstance(value, dict):
+            value = self._take_reads(task_id, value)
+        elif task_id in self._read and dependency in self._read[task_id]:
+            value = _as_read(value, self._read[task_id][dependency])
+        deps = db.setdefault(task_id, {})
+        if not same_value(deps.get(dependency, _MISSING), value):
             self._dirty = True
-        super().set(task_id, dependency, value)
+        deps[dependency] = value
+
+    def _take_reads(self, task_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Keep what the task read for its file_dep states (doit stores values first)."""
+        read = values.get(READ_KEY)
+        if isinstance(read, dict):
+            self._read[task_id] = read
+        else:
+            self._read.pop(task_id, None)
+        return {k: v for k, v in values.items() if k != READ_KEY} if READ_KEY in values else values
 
     def remove(self, task_id: str) -> None:
-        if task_id in self._db:
+        db = self._db if self._db is not None else self._open()
+        if task_id in db:
             self._dirty = True
-        super().remove(task_id)
+            del db[task_id]
 
     def remove_all(self) -> None:
+        if self._db is None:
+            self._open()
+        self._db = {}
         self._dirty = True
-        super().remove_all()
 
     def dump(self) -> None:
-        if not self._dirty:
+        """Write the file if a value changed, then give back the lock (the end of a run)."""
+        if self._db is None:
+            return  # never opened: nothing read, nothing to write, no lock held
+        from specmesh_tasks.state import release_lock
+
+        try:
+            self._apply_refreshed()
+            if self._dirty:
+                self._write()
+                self._dirty = False
+        finally:
+            self._read.clear()
+            release_lock(Path(self.name).parent)
+
+    def _apply_refreshed(self) -> None:
+        if not _refreshed or self._db is None:
             return
+        for deps in self._db.values():
+            for path in deps.keys() & _refreshed.keys():
+                new = _refreshed[path]
+                if _digest(deps[path]) == new[4]:
+                    deps[path] = new
+                    self._dirty = True
+        _refreshed.clear()
+
+    def _write(self) -> None:
         folder = os.path.dirname(os.path.abspath(self.name))
+        if not os.path.isdir(folder):  # the cache folder was deleted while the run went on
+            from specmesh_tasks.state import cache_dir
+
+            parts = Path(folder).parts
+            if parts[-2:] == (".specify", ".cache"):
+                cache_dir(Path(folder).parent.parent)
+            os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".doit-", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -71,21 +203,80 @@ class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
-        self._dirty = False
 
+
+def _as_read(state: Any, read_row: Any) -> Any:
+    """The state to store for a file its action read at `read_row`: `state` when the file is
+    still as it was read, else one that makes the task run again."""
+    if isinstance(state, list) and len(state) == 6 and state[:4] == read_row:
+        return state
+    return list(CHANGED_WHILE_RUNNING)
+
+
+def _digest(state: Any) -> Any:
+    """The md5 in a stored state (ours, or doit's own `[mtime, size, md5]`), else None."""
+    if isinstance(state, list) and len(state) in (3, 6):
+        return state[4] if len(state) == 6 else state[2]
+    return None
+
+
+# --------------------------------------------------------------------------- the checker
 
 class MD5Checker(DoitMD5Checker):  # type: ignore[misc]  # doit ships no type hints
-    """doit's md5 checker (same name, so the state doit keeps stays valid), except that a file_dep
-    deleted while its task ran is not recorded instead of failing the task.
+    """Stamp, then md5 (see the module docstring). State: `[size, mtime_ns, ctime_ns, inode, md5,
+    trusted]`, where `trusted` is 1 when the stamp was settled as it was taken.
 
-    doit records the state of every file_dep after a success, and a missing file then makes the
-    task fail. The gates read the tree afresh on every run, so a spec deleted meanwhile (by a
-    checkout, or in a watcher's cycle) is simply not a dependency any more; the next declaration
-    no longer lists it. Checking up front would cost a second `stat` of every file.
+    A file_dep that no longer exists when its task saved success is not recorded (the gates read
+    the tree afresh on every run, so a spec deleted meanwhile is simply not a dependency any more).
     """
+
+    def check_modified(self, file_path: str, file_stat: os.stat_result, state: Any) -> bool:
+        stamp = stamp_from_stat(file_stat)
+        if not stat.S_ISREG(file_stat.st_mode):
+            return True  # never read: a FIFO would block
+        if isinstance(state, list) and len(state) == 6:
+            if state[5] and state[:4] == stamp_to_row(stamp):
+                return False
+            size = state[0]
+        elif isinstance(state, list) and len(state) == 3:  # doit's own: [mtime, size, md5]
+            size = state[1]
+        else:
+            return True
+        if size != stamp.size:
+            return True
+        digest = _digest(state)
+        if digest is None or digest != _file_md5(file_path):
+            return True
+        if settled(stamp) is not None:  # same content: store the new stamp, skip the md5 next time
+            _refreshed[file_path] = _state(stamp, digest)
+        return False
 
     def get_state(self, dep: str, current_state: Any) -> Any:
         try:
-            return super().get_state(dep, current_state)
+            st = os.stat(dep)
         except FileNotFoundError:
             return None
+        stamp = stamp_from_stat(st)
+        if not stat.S_ISREG(st.st_mode):
+            return _state(stamp, "")  # never read; never matches
+        if (isinstance(current_state, list) and len(current_state) == 6 and current_state[5]
+                and current_state[:4] == stamp_to_row(stamp)):
+            return None  # unchanged since it was recorded
+        digest = _file_md5(dep)
+        if file_stamp(dep) != stamp:
+            return list(CHANGED_WHILE_RUNNING)  # written while we read it: look again next run
+        return _state(stamp, digest)
+
+
+def _state(stamp: Stamp, digest: str) -> list[Any]:
+    return [*stamp, digest, 1 if settled(stamp) is not None else 0]
+
+
+def _file_md5(path: str) -> str:
+    """doit's md5 of a file's content, read in blocks."""
+    md5 = hashlib.md5(usedforsecurity=False)
+    # Non-blocking: a file swapped for a FIFO since it was stat'ed reads as empty, never hangs.
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            md5.update(block)
+    return md5.hexdigest()

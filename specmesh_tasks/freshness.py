@@ -51,14 +51,21 @@ def file_stamp(path: str | os.PathLike[str]) -> Stamp | None:
         return None
 
 
-def settled(stamp: Stamp | None, now_ns: int | None = None) -> Stamp | None:
-    """`stamp` if the file last changed long enough before `now_ns` to trust it, else None.
+def now_ns() -> int:
+    """The wall clock `settled` compares with (one place, so a test can move it)."""
+    return time.time_ns()
+
+
+def settled(stamp: Stamp | None, now: int | None = None) -> Stamp | None:
+    """`stamp` if the file last changed long enough before `now` (default: `now_ns()`) to
+    trust it, else None.
 
     Store the result: None never equals a real stamp, so an unsettled file is looked at again.
     """
     if stamp is None:
         return None
-    now = time.time_ns() if now_ns is None else now_ns
+    if now is None:
+        now = now_ns()
     last_change = max(stamp.mtime_ns, stamp.ctime_ns)
     return stamp if last_change < now - RACY_NS else None
 

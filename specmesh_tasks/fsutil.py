@@ -67,3 +67,44 @@ def rel_posix(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+class NotRegularFileError(OSError):
+    """A path that is not a regular file (a FIFO, socket, device or directory): never read."""
+
+    def __init__(self, path: str | os.PathLike[str], kind: str) -> None:
+        super().__init__(f"{os.fspath(path)} is {kind}, not a regular file")
+        self.kind = kind
+
+
+def file_kind(mode: int) -> str:
+    """What a file of this `st_mode` is, for a message (`a FIFO`, `a directory`, ...)."""
+    import stat
+
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "a regular file")
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes | None:
+    """The bytes of a regular file, or None when it holds more than `limit` bytes.
+
+    Anything else raises NotRegularFileError and is never read: opening a FIFO for reading
+    waits for a writer for ever, and a device may never end. The type is checked before the
+    file is opened, and again on the open file (opened non-blocking), in case the path was
+    replaced in between.
+    """
+    import stat
+
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFileError(path, file_kind(mode))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFileError(path, file_kind(st.st_mode))
+        if limit is not None and st.st_size > limit:
+            return None
+        data = handle.read() if limit is None else handle.read(limit + 1)
+    return None if limit is not None and len(data) > limit else data

@@ -1,32 +1,101 @@
 """The cache directory (`.specify/.cache/`): doit's dependency file and every cache of ours.
 
-Deleting it only costs a full rebuild. It carries its own `.gitignore` so it never pollutes the
-tracked spec tree, and a lock file so a watcher and a manual run do not interleave.
+Deleting it only costs a full rebuild, and so does damaging it: a cache file that cannot be read
+or parsed is set aside (`<name>.damaged`, one line on stderr) and rebuilt (`read_cache`). It
+carries its own `.gitignore` so it never pollutes the tracked spec tree, and a lock file so that
+two runs never interleave (`run_lock`, `hold_lock`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from specmesh_tasks.errors import SpecmeshError
 
 CACHE_SCHEMA = 1
 LOCK_WAIT_SECONDS = 5.0
+LOCK_NAME = "lock"
+DAMAGED_SUFFIX = ".damaged"
+_IGNORE_TEXT = "# created by specmesh-tasks: caches only, safe to delete\n*\n"
 
 
 def cache_dir(root: Path) -> Path:
-    """`<root>/.specify/.cache`, created on first use together with its `.gitignore`."""
+    """`<root>/.specify/.cache`, created on first use together with its `.gitignore` (a file in
+    its place is set aside)."""
     path = Path(root) / ".specify" / ".cache"
     ignore = path / ".gitignore"
-    if not ignore.exists():
+    if not ignore.is_file():
+        if path.exists() and not path.is_dir():
+            set_aside(path, "not a directory")
         path.mkdir(parents=True, exist_ok=True)
-        ignore.write_text("# created by specmesh-tasks: caches only, safe to delete\n*\n", encoding="utf-8")
+        if ignore.exists():  # something else by that name
+            set_aside(ignore, "not a file")
+        ignore.write_text(_IGNORE_TEXT, encoding="utf-8")
     return path
 
+
+# --------------------------------------------------------------------------- damaged files
+
+def read_cache(path: Path) -> Any:
+    """The JSON value in cache file `path`, or None when there is none.
+
+    A file that cannot be read or is not JSON (truncated, garbled, a directory, no permission)
+    is set aside with a note, and None is returned: the caller rebuilds it. A value of the wrong
+    shape is the caller's to judge (`set_aside(path, "unexpected content")`).
+    """
+    from specmesh_tasks.fsutil import read_regular
+
+    try:
+        data = read_regular(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        set_aside(path, exc.strerror or str(exc))
+        return None
+    try:
+        return json.loads(data or b"")
+    except ValueError:
+        set_aside(path, "not JSON")
+        return None
+
+
+def set_aside(path: Path, reason: str) -> None:
+    """Move a damaged cache file (or directory) to `<name>.damaged`, replacing an older one,
+    and say so in one line; if it cannot be moved, remove it."""
+    target = path.with_name(path.name + DAMAGED_SUFFIX)
+    try:
+        _remove(target)
+        os.replace(path, target)
+        done = f"set aside as {target.name}"
+    except OSError:
+        _remove(path)
+        done = "removed"
+    print(f"note: {_shown(path)} was damaged ({reason}); {done} and rebuilt", file=sys.stderr)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _shown(path: Path) -> str:
+    """`.specify/.cache/x.json` rather than the absolute path (the root is known)."""
+    parts = path.parts
+    return "/".join(parts[parts.index(".specify"):]) if ".specify" in parts else str(path)
+
+
+# ------------------------------------------------------------------------------ run lock
 
 class LockBusyError(SpecmeshError):
     """Another specmesh run holds the lock for longer than we wait."""
@@ -34,13 +103,53 @@ class LockBusyError(SpecmeshError):
     exit_code = 1
 
 
+# Locks this process holds: lock path -> [open handle, how many holders]. A run nests holders
+# (the `specmesh` command, a watch cycle, doit's dependency file); only the outermost one
+# takes and releases the file lock.
+_held: dict[str, list[Any]] = {}
+
+
+def hold_lock(folder: Path, wait: float = LOCK_WAIT_SECONDS) -> None:
+    """Take `<folder>/lock` for this process (again, if it holds it already): wait up to `wait`
+    seconds for another process to release it, then raise LockBusyError."""
+    key = os.path.join(os.path.realpath(folder), LOCK_NAME)
+    if key in _held:
+        _held[key][1] += 1
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    handle = _acquire(Path(key), wait)
+    _held[key] = [handle, 1]
+
+
+def release_lock(folder: Path) -> None:
+    """Give back one hold of `<folder>/lock`; the last one releases the file lock."""
+    key = os.path.join(os.path.realpath(folder), LOCK_NAME)
+    entry = _held.get(key)
+    if entry is None:
+        return
+    entry[1] -= 1
+    if entry[1] <= 0:
+        del _held[key]
+        entry[0].close()
+
+
 @contextlib.contextmanager
 def run_lock(root: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold `.specify/.cache/lock` for one run; wait briefly, then fail with a clear message."""
+    """Hold the project's lock (`.specify/.cache/lock`) for one run."""
+    folder = cache_dir(root)
+    hold_lock(folder, wait)
+    try:
+        yield
+    finally:
+        release_lock(folder)
+
+
+def _acquire(lock_path: Path, wait: float) -> IO[str]:
     import fcntl  # POSIX only, imported here so Windows users can still import the package
 
-    lock_path = cache_dir(root) / "lock"
-    handle = open(lock_path, "a+")  # noqa: SIM115 - closed in finally
+    if lock_path.exists() and not lock_path.is_file():
+        set_aside(lock_path, "not a file")
+    handle = open(lock_path, "a+")  # noqa: SIM115 - kept open while the lock is held
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -58,9 +167,10 @@ def run_lock(root: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        yield
-    finally:
+    except BaseException:
         handle.close()
+        raise
+    return handle
 
 
 def _holder(lock_path: Path) -> str:

@@ -59,6 +59,16 @@ def count_scandir(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
 
 
 @pytest.fixture
+def settled_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cache trusts every stamp taken from now on: the freshness clock runs an hour ahead,
+    out of the racy window (`touch` can age an mtime, never a ctime)."""
+    from specmesh_tasks import freshness
+
+    real = freshness.now_ns
+    monkeypatch.setattr(freshness, "now_ns", lambda: real() + 3_600_000_000_000)
+
+
+@pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A fresh copy of the example project (tests never work on it in place)."""
     target = tmp_path / "library"

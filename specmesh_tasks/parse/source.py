@@ -7,9 +7,9 @@ into LF, so every parser downstream sees one form. Nothing here raises for a bad
 from __future__ import annotations
 
 import codecs
-import os
 from pathlib import Path, PurePosixPath
 
+from specmesh_tasks.fsutil import NotRegularFileError, read_regular
 from specmesh_tasks.model.spec import Problem
 from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.parse.problems import problem
@@ -32,7 +32,9 @@ def read_source(
         if base is not None and not _inside(target, base.resolve()):
             message = f"{rel} is a symlink leading outside the root; skipped"
             return None, [problem(codes.OUTSIDE_ROOT, rel, 0, message)]
-        data = _read_limited(target)
+        data = read_regular(target, MAX_BYTES)
+    except NotRegularFileError as exc:  # a FIFO would block the read for ever
+        return None, [problem(codes.UNREADABLE, rel, 0, f"{rel} is {exc.kind}, not a regular file; skipped")]
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return None, [problem(codes.UNREADABLE, rel, 0, f"cannot read {rel}: {reason}")]
@@ -65,15 +67,6 @@ def normalize_newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
-
-
-def _read_limited(path: Path) -> bytes | None:
-    """The file's bytes, or None when it holds more than MAX_BYTES (checked before reading)."""
-    with open(path, "rb") as handle:
-        if os.fstat(handle.fileno()).st_size > MAX_BYTES:
-            return None
-        data = handle.read(MAX_BYTES + 1)
-    return None if len(data) > MAX_BYTES else data
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -134,15 +133,6 @@ def test_test_files_default_globs(spec_tree) -> None:  # type: ignore[no-untyped
     assert found == ["tests/sub/b_test.py", "tests/test_a.py"]
 
 
-def _age(root: Path, seconds: float = 60) -> None:
-    """Every file and directory under root last changed `seconds` ago (out of the racy window)."""
-    past = time.time() - seconds
-    for dirpath, dirs, files in os.walk(root):
-        for name in [*files, *dirs]:
-            os.utime(os.path.join(dirpath, name), (past, past))
-    os.utime(root, (past, past))
-
-
 LISTED = {
     ".specify/specs/features/a/spec.md": FEATURE,
     ".specify/specs/features/a/plan.md": "# Plan\n",
@@ -152,9 +142,8 @@ LISTED = {
 
 
 def test_listing_is_kept_between_runs_and_reread_where_a_directory_changed(
-        spec_tree: Any, count_scandir: Any) -> None:
+        spec_tree: Any, count_scandir: Any, settled_clock: None) -> None:
     root = spec_tree(LISTED)
-    _age(root)
     first = scan_specs(root)
     assert (root / ".specify/.cache/listing.json").is_file()
     discover.clear_cache()  # a new process: only the cache files remain
@@ -162,9 +151,7 @@ def test_listing_is_kept_between_runs_and_reread_where_a_directory_changed(
     assert scan_specs(root) == first and reads == []
     # A spec added to a directory that already existed: only that directory is read again.
     (root / ".specify/specs/features/b/test-scenarios.md").write_text("# T\n\nSpec ID: TS-B-001\n", encoding="utf-8")
-    _age(root / ".specify/specs/features/b", 30)
     discover.clear_cache()
-    reads.clear()  # (os.walk in _age reads directories too)
     rels = [e.rel for e in scan_specs(root)]
     assert ".specify/specs/features/b/test-scenarios.md" in rels
     assert reads == [str(root / ".specify/specs/features/b")]
@@ -172,7 +159,6 @@ def test_listing_is_kept_between_runs_and_reread_where_a_directory_changed(
     import shutil
 
     shutil.rmtree(root / ".specify/specs/features/a")
-    _age(root / ".specify/specs/features", 20)
     discover.clear_cache()
     assert not any("/a/" in e.rel for e in scan_specs(root))
     assert [Path(p).relative_to(root).as_posix() for p in list_tree(root).files] == [
@@ -202,7 +188,7 @@ def test_listing_includes_plans_and_tasks_and_finds_the_matrix(spec_tree: Any) -
     assert pick_matrix(root, list_tree(root)) == str(root / ".specify/specs/p/matrix/cross-reference.json")
 
 
-def test_damaged_cache_files_are_ignored(spec_tree: Any) -> None:
+def test_damaged_cache_files_are_ignored(spec_tree: Any, capsys: pytest.CaptureFixture[str]) -> None:
     root = spec_tree(LISTED)
     expected = scan_specs(root)
     cache = root / ".specify/.cache"
@@ -213,6 +199,67 @@ def test_damaged_cache_files_are_ignored(spec_tree: Any) -> None:
         (cache / name).write_text(junk, encoding="utf-8")
         discover.clear_cache()
         assert scan_specs(root) == expected, name
+    # Files that cannot be JSON are set aside, with one line each.
+    assert capsys.readouterr().err.splitlines() == [
+        "note: .specify/.cache/listing.json was damaged (not JSON); set aside as listing.json.damaged and rebuilt",
+        "note: .specify/.cache/headers.json was damaged (unexpected content); set aside as headers.json.damaged "
+        "and rebuilt"]
+    assert (cache / "listing.json.damaged").read_text(encoding="utf-8") == "not json"
+
+
+@pytest.mark.parametrize("tool", ["touch -r", "cp -p"])
+def test_an_edit_that_keeps_size_and_mtime_is_seen_by_the_header_scan(
+        spec_tree: Any, settled_clock: None, tool: str) -> None:
+    import subprocess
+    import time
+
+    root = spec_tree(LISTED)
+    spec = root / ".specify/specs/features/a/spec.md"
+    assert {e.rel: e.status for e in scan_specs(root)}[".specify/specs/features/a/spec.md"] == "Approved"
+    edited = root / "edited.md"
+    edited.write_text(FEATURE.replace("Status: Approved", "Status: Rejected"), encoding="utf-8")
+    time.sleep(0.01)  # ctime ticks with a coarse clock: the edit must land in a later tick
+    if tool == "touch -r":
+        reference = root / "reference"
+        reference.write_text("", encoding="utf-8")
+        os.utime(reference, ns=(spec.stat().st_atime_ns, spec.stat().st_mtime_ns))
+        spec.write_bytes(edited.read_bytes())
+        subprocess.run(["touch", "-r", str(reference), str(spec)], check=True)
+    else:
+        os.utime(edited, ns=(spec.stat().st_atime_ns, spec.stat().st_mtime_ns))
+        subprocess.run(["cp", "-p", str(edited), str(spec)], check=True)
+    discover.clear_cache()
+    assert {e.rel: e.status for e in scan_specs(root)}[".specify/specs/features/a/spec.md"] == "Rejected"
+
+
+NOT_REGULAR = """
+import sys
+from pathlib import Path
+from specmesh_tasks.discover import list_tree, scan_specs
+root = Path(sys.argv[1])
+print(sorted(e.rel for e in scan_specs(root)))
+print(sorted(f[len(str(root)) + 1:] for f in list_tree(root).files))
+"""
+
+
+def test_a_spec_that_is_not_a_regular_file_is_listed_but_never_read(spec_tree: Any) -> None:
+    import subprocess
+    import sys
+
+    root = spec_tree(LISTED)
+    os.mkfifo(root / ".specify/specs/features/pipe-spec.md")  # not a listed name
+    (root / ".specify/specs/features/pipe").mkdir()
+    os.mkfifo(root / ".specify/specs/features/pipe/spec.md")
+    (root / ".specify/specs/features/dir/spec.md").mkdir(parents=True)
+    (root / ".specify/specs/features/dir/spec.md/spec.md").write_text(FEATURE, encoding="utf-8")
+    # A subprocess with a timeout: opening a FIFO for reading would block for ever.
+    done = subprocess.run([sys.executable, "-c", NOT_REGULAR, str(root)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    entries, listed = done.stdout.splitlines()
+    assert "pipe" not in entries and "/dir/" not in entries  # no header entry, nothing opened
+    assert "'.specify/specs/features/pipe/spec.md'" in listed  # listed: the gates report it
+    assert "'.specify/specs/features/dir/spec.md'" in listed and "spec.md/spec.md" not in listed
 
 
 def test_entries_hold_plain_strings_and_give_the_model_kind_on_demand(spec_tree: Any) -> None:

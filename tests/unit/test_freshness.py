@@ -70,7 +70,7 @@ def test_a_stamp_taken_right_after_a_change_is_not_trusted(tmp_path: Path) -> No
     assert fresh is not None
     assert settled(fresh) is None
     later = max(fresh.mtime_ns, fresh.ctime_ns) + RACY_NS + 1
-    assert settled(fresh, now_ns=later) == fresh
+    assert settled(fresh, now=later) == fresh
 
 
 def test_rows_round_trip_and_damaged_rows_read_as_unknown() -> None:

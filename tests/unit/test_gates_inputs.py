@@ -69,20 +69,25 @@ def test_matrix_choice_follows_discover_without_the_standard_one(root: Path) -> 
     assert found.matrix == rel_posix(matrix, root) == ".specify/specs/a/cross-reference.json"
 
 
+def settled_now() -> int:
+    """A clock an hour ahead: every directory stamp counts as settled (`touch` cannot age ctime)."""
+    return time.time_ns() + 3_600_000_000_000
+
+
 def test_unchanged_directories_are_not_read_again(root: Path, count_scandir: Any) -> None:
     age(root)
     memo: dict[str, Any] = {}
-    first, changed = scan_inputs(root, None, memo, time.time_ns())
+    first, changed = scan_inputs(root, None, memo, settled_now())
     assert changed
     reads = count_scandir()
-    again, changed = scan_inputs(root, None, memo, time.time_ns())
+    again, changed = scan_inputs(root, None, memo, settled_now())
     assert (again, changed, reads) == (first, False, [])
     # A new file changes its directory's mtime: only that directory is read again.
     new = root / ".specify/specs/crm/features/lead/tasks.md"
     new.write_text("# Tasks\n", encoding="utf-8")
     past = time.time() - 30
     os.utime(new.parent, (past, past))
-    later, changed = scan_inputs(root, None, memo, time.time_ns())
+    later, changed = scan_inputs(root, None, memo, settled_now())
     assert changed and ".specify/specs/crm/features/lead/tasks.md" in later.tasks
     assert reads == [str(root / ".specify/specs/crm/features/lead")]
 
@@ -98,12 +103,12 @@ def test_recently_changed_directories_are_read_again(root: Path, count_scandir: 
 def test_deleted_directories_are_forgotten(root: Path) -> None:
     age(root)
     memo: dict[str, Any] = {}
-    scan_inputs(root, None, memo, time.time_ns())
+    scan_inputs(root, None, memo, settled_now())
     import shutil
 
     shutil.rmtree(root / ".specify/specs/crm")
     os.utime(root / ".specify/specs", (time.time() - 30, time.time() - 30))
-    found, changed = scan_inputs(root, None, memo, time.time_ns())
+    found, changed = scan_inputs(root, None, memo, settled_now())
     assert changed and not any("crm" in p for p in found.specs)
     assert not any("crm" in key for key in memo)
 

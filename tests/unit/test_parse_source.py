@@ -120,7 +120,7 @@ def test_permission_error_is_a_problem(tmp_path: Path, monkeypatch: pytest.Monke
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("specmesh_tasks.parse.source.open", refuse, raising=False)
+    monkeypatch.setattr("specmesh_tasks.parse.source.read_regular", refuse)
     text, problems = read_source(path, "locked.md")
     assert text is None and [p.code for p in problems] == ["SM209"]
     assert "Permission denied" in problems[0].message

@@ -1,0 +1,76 @@
+"""Runs that cannot hang or interleave (contract §3, §9): a spec.md that is not a regular file, and
+the lock taken by every run that executes our tasks, whichever command line started it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+PIPE = ".specify/specs/features/zz-pipe/spec.md"
+FOLDER = ".specify/specs/features/zz-folder/spec.md"
+
+
+@pytest.fixture
+def hostile(example_copy: Path) -> Path:
+    """The example with a FIFO named spec.md and a directory named spec.md."""
+    (example_copy / PIPE).parent.mkdir(parents=True)
+    os.mkfifo(example_copy / PIPE)
+    (example_copy / FOLDER).mkdir(parents=True)
+    return example_copy
+
+
+@pytest.mark.parametrize("command", [("list",), ("plan",), ("tasks",), ("gates",), ("gates", "--format", "json")])
+def test_a_spec_that_is_not_a_regular_file_never_hangs_a_command(
+        run_specmesh: Run, hostile: Path, command: tuple[str, ...]) -> None:
+    result = run_specmesh(*command, cwd=hostile, timeout=120)  # a hang fails here, not for ever
+    assert "Traceback" not in result.stderr
+    if command[0] == "gates":
+        out = result.stdout
+        assert result.returncode == 1
+        assert f"{PIPE} is a FIFO, not a regular file; skipped" in out
+        assert f"{FOLDER} is a directory, not a regular file; skipped" in out
+    else:
+        assert result.returncode == 0, result.stderr
+
+
+USER_DODO = "from specmesh_tasks.dodo import *  # noqa: F403\n"
+HOLD = ("import sys, time; from specmesh_tasks.state import run_lock\n"
+        "with run_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)\n")
+
+
+@pytest.fixture
+def holder(example_copy: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the project's lock until the test ends."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(example_copy)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def plain_doit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SPECMESH_ROOT"}
+    return subprocess.run([sys.executable, "-m", "doit", *args], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_plain_doit_through_a_user_dodo_takes_the_lock(example_copy: Path, holder: subprocess.Popen[str]) -> None:
+    (example_copy / "dodo.py").write_text(USER_DODO, encoding="utf-8")
+    before = {p: p.read_bytes() for p in (example_copy / ".specify/specs").rglob("*.md")}
+    busy = plain_doit(example_copy, "plan")
+    assert busy.returncode == 1
+    assert busy.stderr.count("another specmesh run holds") == 1 and "Traceback" not in busy.stderr
+    assert {p: p.read_bytes() for p in before} == before  # nothing ran, nothing written
+    assert plain_doit(example_copy, "list").returncode == 0  # a listing reads no state: never waits
+    holder.kill()
+    holder.wait()
+    done = plain_doit(example_copy, "plan")
+    assert done.returncode == 0, done.stderr
