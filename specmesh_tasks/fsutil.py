@@ -19,6 +19,11 @@ def normalized_digest(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
 
+def digest_bytes(data: bytes) -> str:
+    """sha256 hex of a file's bytes as they are (a cache's "did the content change?")."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def short_hash(text: str) -> str:
     """The first 12 hex digits of `normalized_digest` (the HASH of plan markers)."""
     return normalized_digest(text)[:12]

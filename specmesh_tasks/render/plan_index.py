@@ -39,7 +39,7 @@ from specmesh_tasks.model.spec import (
     SpecKind,
 )
 
-PROJECTION_VERSION = 2
+PROJECTION_VERSION = 3
 INDEX_STATE_VERSION = 1
 _OVERVIEW = frozenset({SpecKind.VISION, SpecKind.DOMAIN, SpecKind.SCREEN, SpecKind.UNKNOWN})
 _REF_KINDS = frozenset({IdKind.MASTER, IdKind.API, IdKind.FEATURE, IdKind.FIX})
@@ -75,36 +75,51 @@ def unproject(rel: str, data: dict[str, Any]) -> SpecDoc:
 
 
 class _Projections:
-    """Projections by root-relative path and file stat, in `.specify/.cache/plan/projections.json`."""
+    """Projections by root-relative path in `.specify/.cache/plan/projections.json`.
+
+    A row is `[stamp, digest, projection]`: the spec file's freshness stamp and content digest when
+    it was projected. An unchanged stamp serves the row without reading the file; a changed one
+    (or a stamp taken too soon after the file changed) reads the file, and an unchanged digest
+    still serves the row without parsing it.
+    """
 
     def __init__(self, file: Path) -> None:
         self.file = file
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
-            current = data.get("version") == PROJECTION_VERSION
-            self.rows: dict[str, list[Any]] = data["rows"] if current else {}
-        except (OSError, ValueError, KeyError, AttributeError):
-            self.rows = {}
+            rows = data["rows"] if data.get("version") == PROJECTION_VERSION else {}
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            rows = {}
+        self.rows: dict[str, list[Any]] = rows if isinstance(rows, dict) else {}
         self.dirty = False
 
     def data(self, root: Path, rel: str) -> tuple[dict[str, Any] | None, bool]:
         """The projection (None when unreadable) and whether the file changed since it was made
         (it is then parsed and projected again now)."""
+        from specmesh_tasks.freshness import file_stamp, settled, stamp_from_row, stamp_to_row, unchanged
+        from specmesh_tasks.fsutil import digest_bytes
         from specmesh_tasks.tasks.plan_repo import parse_file
 
-        try:
-            st = (root / rel).stat()
-            stamp = [st.st_mtime_ns, st.st_size]
-        except OSError:
-            stamp = [0, -1]
+        path = root / rel
+        stamp = file_stamp(path)
         row = self.rows.get(rel)
-        if row is not None and row[:2] == stamp:
+        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[2], (dict, type(None)))):
+            row = None  # missing or damaged
+        if row is not None and unchanged(stamp_from_row(row[0]), stamp):
+            return row[2], False
+        try:
+            digest = digest_bytes(path.read_bytes())
+        except OSError:
+            digest = ""
+        if row is not None and digest and row[1] == digest:  # touched, not changed
+            row[0] = stamp_to_row(settled(stamp))
+            self.dirty = True
             return row[2], False
         spec, _problems = parse_file(root, rel)
-        row = [*stamp, project(spec) if spec is not None else None]
-        self.rows[rel] = row
+        projection = project(spec) if spec is not None else None
+        self.rows[rel] = [stamp_to_row(settled(stamp)), digest, projection]
         self.dirty = True
-        return row[2], True
+        return projection, True
 
     def save(self, live: set[str]) -> None:
         from specmesh_tasks.fsutil import write_if_changed
@@ -162,8 +177,9 @@ def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[
             view = overview_view(spec, repo) if spec is not None else {"unreadable": spec_rel}
             text = json.dumps(view, ensure_ascii=False, sort_keys=True) + "\n"
             if known.unchanged(target, text):
-                continue  # same content as last written, and the file is still there
+                continue  # the file still holds this content
             changed += write_digest(Path(target), text)
+            known.written(target)
     store.save(set(projections))
     known.save()
     state.save()
@@ -231,33 +247,66 @@ class _IndexState:
 
 
 class _Written:
-    """Hashes of the digests last written, so an index run reads one file instead of a thousand."""
+    """The digests last written, so an index run reads one file instead of a thousand.
+
+    `.specify/.cache/plan/digests.json` maps each digest file to `[hash, stamp]`: the hash of what
+    was written and the file's freshness stamp after writing. An unchanged stamp proves the file
+    still holds that text; otherwise the file is read and its hash decides.
+    """
 
     def __init__(self, file: Path) -> None:
         self.file = file
         try:
-            self.hashes: dict[str, str] = json.loads(file.read_text(encoding="utf-8"))
+            rows = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.hashes = {}
+            rows = {}
+        self.rows: dict[str, Any] = rows if isinstance(rows, dict) else {}
         self.dirty = False
 
     def has(self, target: str) -> bool:
-        """A digest was written for `target` and the file is still there."""
-        return target in self.hashes and os.path.exists(target)
+        """A digest was written for `target` and the file still holds it."""
+        row = self.rows.get(target)
+        return type(row) is list and len(row) == 2 and self._holds(target, row[0], row)
 
     def unchanged(self, target: str, text: str) -> bool:
+        """True when `target` already holds `text`; else the text is recorded as what will be written."""
         from specmesh_tasks.fsutil import short_hash
 
         digest = short_hash(text)
-        if self.hashes.get(target) == digest and os.path.exists(target):
+        row = self.rows.get(target)
+        if type(row) is list and len(row) == 2 and row[0] == digest and self._holds(target, digest, row):
             return True
-        self.hashes[target] = digest
+        self.rows[target] = [digest, None]  # the stamp is taken after writing (`written`)
         self.dirty = True
         return False
 
+    def written(self, target: str) -> None:
+        from specmesh_tasks.freshness import file_stamp, settled, stamp_to_row
+
+        self.rows[target][1] = stamp_to_row(settled(file_stamp(target)))
+
+    def _holds(self, target: str, digest: str, row: list[Any]) -> bool:
+        from specmesh_tasks.freshness import file_stamp, settled, stamp_from_row, stamp_to_row, unchanged
+        from specmesh_tasks.fsutil import short_hash
+
+        stamp = file_stamp(target)
+        if stamp is None:
+            return False
+        if unchanged(stamp_from_row(row[1]), stamp):
+            return True
+        try:
+            held = short_hash(Path(target).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if held != digest:
+            return False
+        row[1] = stamp_to_row(settled(stamp))
+        self.dirty = True
+        return True
+
     def save(self) -> None:
         if self.dirty:
-            write_digest(self.file, json.dumps(self.hashes, sort_keys=True))
+            write_digest(self.file, json.dumps(self.rows, sort_keys=True))
 
 
 def write_digest(path: Path, text: str) -> bool:

@@ -54,8 +54,11 @@ def make_tree(root: Path, items: dict[str, tuple[str, str]]) -> None:
 
 
 def run_index(root: Path, cache: Path) -> dict[str, str]:
-    """One index run; every digest file's text by feature."""
+    """One index run, as in a new process; every digest file's text by feature."""
     clear_cache()
+    from specmesh_tasks.tasks import plan_repo
+
+    getattr(plan_repo, "_parsed", {}).clear()  # the per-process memo of parsed specs
     entries = scan_specs(root)
     jobs = [(e.rel, str(cache / "deps" / f"{e.rel.split('/')[-2]}.json")) for e in entries
             if e.rel.startswith(".specify/specs/features/")]
@@ -116,3 +119,41 @@ def test_a_changed_shape_or_feature_recomputes_everything_it_must(tmp_path: Path
     write(root / DOMAIN, domain_text(BASE_ITEMS | {"M-ITEM1": ("One", "Changed.")}))
     assert run_index(root, cache) == run_index(root, tmp_path / "fresh-2")
     assert (cache / "plan" / "index-state.json").is_file() and plan_index.INDEX_STATE_VERSION
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
+    """`touch -r`, `cp -p`, `rsync -t`: the feature's projection is made again (issue 13)."""
+    root, cache = tmp_path / "tree", tmp_path / "cache"
+    make_tree(root, BASE_ITEMS)
+    run_index(root, cache)
+    feature = root / ".specify/specs/features/f003/spec.md"
+    before = feature.stat()
+    edited = feature_text(3).replace("| M-ITEM3 |", "| M-ITEM1 |", 1)
+    assert len(edited) == len(feature_text(3))
+    feature.write_text(edited, encoding="utf-8")
+    os.utime(feature, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (feature.stat().st_size, feature.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    write(root / DOMAIN, domain_text(BASE_ITEMS | {"M-ITEM1": ("One", "Changed.")}))
+    digests = run_index(root, cache)
+    assert digests == run_index(root, tmp_path / "fresh")
+    assert "M-ITEM1 (One)" in digests[".specify/specs/features/f003/spec.md"]
+
+
+@pytest.mark.parametrize("damage", ["[1, 2]", "{\"version\": 3, \"rows\": [1]}", "\x00garbage", "{\"rows\": {}}"])
+def test_damaged_index_caches_are_rebuilt(tmp_path: Path, damage: str) -> None:
+    root, cache = tmp_path / "tree", tmp_path / "cache"
+    make_tree(root, BASE_ITEMS)
+    run_index(root, cache)
+    for name in ("projections.json", "digests.json", "index-state.json"):
+        (cache / "plan" / name).write_text(damage, encoding="utf-8")
+    write(root / DOMAIN, domain_text(BASE_ITEMS | {"M-ITEM2": ("Two", "Changed.")}))
+    assert run_index(root, cache) == run_index(root, tmp_path / "fresh")
+
+
+def test_a_digest_file_changed_behind_the_index_is_written_again(tmp_path: Path) -> None:
+    root, cache = tmp_path / "tree", tmp_path / "cache"
+    make_tree(root, BASE_ITEMS)
+    first = run_index(root, cache)
+    target = cache / "deps" / "f005.json"
+    target.write_text("{}\n", encoding="utf-8")
+    assert run_index(root, cache) == first
