@@ -53,6 +53,8 @@ CREATORS = {
     "plan": ("task_plan",),
     "tasks": ("task_plan", "task_tasks"),
     "test": ("task_test",),
+    "trace": ("task_trace",),  # `specmesh run trace`: the task (`specmesh trace` is the command)
+    "impact": ("task_impact",),
 }
 RUN_COMMANDS = frozenset({"run"})
 
@@ -87,6 +89,14 @@ def is_about(args: Sequence[str]) -> bool:
     return list(args) in ABOUT
 
 
+def is_report(args: Sequence[str]) -> bool:
+    """`specmesh trace …` / `specmesh impact …`: our report commands (they take the run lock
+    themselves); `specmesh run trace` is the doit task of that name."""
+    from specmesh_tasks.trace.options import REPORT_COMMANDS
+
+    return bool(args) and args[0] in REPORT_COMMANDS
+
+
 def is_run(args: Sequence[str]) -> bool:
     """True when doit will execute tasks (no command, `run`, or a task name first)."""
     return not args or args[0] in RUN_COMMANDS or creators_for(args) is not None or args[0].startswith("-")
@@ -106,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from specmesh_tasks.doit_main import SpecmeshMain
 
             return SpecmeshMain({}).run(args)  # help and version need no project
+        if is_report(args):
+            from specmesh_tasks.trace.command import main as report_main
+
+            return report_main(args)  # our own commands: no doit, no tasks declared
         if not is_run(args):
             return _run_doit(args)
         project = _project_root()

@@ -24,9 +24,7 @@ class TestsConfig(_Strict):
     paths: list[str] | None = None
     sources: list[str] = ["."]
     command: str | None = None
-    granularity: Literal["recorded", "file", "definition"] = "file"
-    # data files tests read: glob -> the test files (globs) that read them, or "all"
-    data: dict[str, list[str] | Literal["all"]] = {}
+    granularity: Literal["file", "definition"] = "file"
 
 
 class SpecsConfig(_Strict):

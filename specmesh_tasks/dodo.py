@@ -1,6 +1,7 @@
 """The bundled doit tasks: `from specmesh_tasks.dodo import *` in your own dodo.py.
 
-Exposes `task_gates`, `task_plan`, `task_tasks`, `task_test` and `DOIT_CONFIG` (dependency file in
+Exposes `task_gates`, `task_plan`, `task_tasks`, `task_test` (the default tasks), `task_trace` and
+`task_impact` (the reports, run only when named) and `DOIT_CONFIG` (dependency file in
 `.specify/.cache/`, json backend, continue after failures, the default task order, a reporter that
 keeps stdout clean). Merge your own config with
 `DOIT_CONFIG = {**specmesh_tasks.dodo.DOIT_CONFIG, "default_tasks": [...]}`.
@@ -22,10 +23,11 @@ from specmesh_tasks.reporter import SpecmeshReporter
 from specmesh_tasks.tasks.common import project_root, project_settings
 from specmesh_tasks.tasks.gates import task_gates
 from specmesh_tasks.tasks.plan import task_plan
+from specmesh_tasks.tasks.reports import task_impact, task_trace
 from specmesh_tasks.tasks.tasks import task_tasks
 from specmesh_tasks.tasks.test import task_test
 
-__all__ = ["DOIT_CONFIG", "task_gates", "task_plan", "task_tasks", "task_test"]
+__all__ = ["DOIT_CONFIG", "task_gates", "task_impact", "task_plan", "task_tasks", "task_test", "task_trace"]
 
 DEFAULT_TASKS = ["gates", "plan", "tasks", "test"]
 

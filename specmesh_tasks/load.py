@@ -59,7 +59,7 @@ def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = Tru
     tags = _load_test_tags(root, settings, problems) if test_tags else ()
     with gc_paused():  # pickling allocates two tuples per model object: no full collections meanwhile
         store.save()
-        by_id = _index_definitions(specs) if definitions else {}  # ~20k small tuples at 1000 specs
+        by_id = index_definitions(specs) if definitions else {}  # ~20k small tuples at 1000 specs
     return Repo(
         root=root.as_posix(), specs=tuple(specs), matrix=matrix, test_tags=tags,
         problems=tuple(problems), definitions=by_id,
@@ -82,7 +82,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, tuple[Definition, ...]]:
+def index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, tuple[Definition, ...]]:
     """ID -> every definition of it (sorted by file and line, so duplicates are visible)."""
     found: dict[str, list[Definition]] = {}
     for doc in specs:
@@ -188,7 +188,7 @@ def _load_matrix(root: Path, path: Path, store: ParseCache) -> MatrixDoc:
 
 def _load_test_tags(root: Path, settings: Settings | None, problems: list[Problem]) -> tuple[TestTag, ...]:
     from specmesh_tasks.discover import iter_test_files
-    from specmesh_tasks.parse.test_file import parse_test_tags
+    from specmesh_tasks.parse.test_tags import parse_test_tags
 
     tags: list[TestTag] = []
     for path in iter_test_files(root, _settings(root, settings)):

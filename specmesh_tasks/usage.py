@@ -62,7 +62,9 @@ More:
 
 def help_text(command_names: Iterable[str]) -> str:
     """The top-level help; `command_names` are the commands doit's registry knows."""
-    known = set(command_names)
+    from specmesh_tasks.trace.options import REPORT_COMMANDS
+
+    known = set(command_names) | set(REPORT_COMMANDS)  # ours, not doit's: always there
     ours = [(name, line) for name, line in COMMANDS if name in known]
     others = sorted(known - {name for name, _ in COMMANDS} - {"run", "help"})
     width = max(len(name) for name, _ in (*TASKS, *ours))

@@ -11,7 +11,7 @@ requirement it depends on is among the changed requirement keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -121,8 +121,14 @@ def _pick_since(test_file: TestFile, since: Since) -> tuple[Pick | None, list[st
     changed = sorted(k for k in test_file.deps if k.partition("::")[0] in since.paths)
     if changed:
         return Pick(True), [_changed_files(changed, test_file.path, since.ref)]
-    stale = [c for c in test_file.citations if any(i in since.requirements for i in c.ids)]
-    return _partial(test_file, stale, ())
+    return _partial(test_file, cites_changed(test_file.citations, since.requirements), ())
+
+
+def cites_changed(citations: Iterable[Citation], changed: Collection[str]) -> list[Citation]:
+    """The citations that depend on a requirement key in `changed` (its text, or its use case's):
+    the spec reason of a `--since REF` selection. `specmesh impact --since` lists the tests this
+    selects; keep it the one place that decides."""
+    return [c for c in citations if any(i in changed for i in c.ids)]
 
 
 def _partial(test_file: TestFile, stale: Sequence[Citation], failed: Sequence[str],

@@ -11,7 +11,6 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from specmesh_tasks.formats.task_lines import FORMAT_VERSION
 from specmesh_tasks.fsutil import rel_posix, write_if_changed
 from specmesh_tasks.materialize.adopt import adopt_tasks
 from specmesh_tasks.materialize.facts import FeatureFacts, feature_facts
@@ -19,7 +18,7 @@ from specmesh_tasks.materialize.merge import merge_tasks
 from specmesh_tasks.materialize.options import Options
 from specmesh_tasks.materialize.render import created_date, skeleton
 from specmesh_tasks.parse.breakdown import Breakdown, parse_breakdown
-from specmesh_tasks.parse.tasks_md import TasksDoc, parse_tasks_md
+from specmesh_tasks.parse.tasks_md import FORMAT_VERSION, TasksDoc, parse_tasks_md
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,9 @@
 - `gates-report.schema.json`: the JSON gate report, generated from the pydantic model in
   `specmesh_tasks.report.schema` (`python -m specmesh_tasks.report.schema --write` regenerates it;
   a test fails when it is stale).
+- `trace-report.schema.json` and `impact-report.schema.json`: the JSON forms of `specmesh trace`
+  and `specmesh impact`, generated from `specmesh_tasks.trace.schema`
+  (`python -m specmesh_tasks.trace.schema --write`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 SCHEMA_DIR = Path(__file__).resolve().parent
 MATRIX_SCHEMA = "cross-reference.schema.json"
 REPORT_SCHEMA = "gates-report.schema.json"
+TRACE_SCHEMA = "trace-report.schema.json"
+IMPACT_SCHEMA = "impact-report.schema.json"
 
 
 def schema_path(name: str) -> Path:
