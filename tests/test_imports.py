@@ -1,4 +1,4 @@
-"""The no-op path stays lean: declaring tasks imports no jinja2, pydantic, git, yaml or watchfiles."""
+"""The no-op path stays lean: declaring tasks imports no jinja2, pydantic, git, yaml, watchfiles or jsonschema."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("jinja2", "pydantic", "git", "yaml", "watchfiles", "markdown_it")
+HEAVY = ("jinja2", "pydantic", "git", "yaml", "watchfiles", "markdown_it", "jsonschema")
 REPO = Path(__file__).resolve().parents[1]
 
 

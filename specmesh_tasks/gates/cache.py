@@ -11,6 +11,8 @@ Its parts:
   run after one edit re-checks only that file (the reader likewise re-parses only it); the
   cross-file rules are recomputed from the indexes. An edit to a few feature specs that leaves
   what the cross-file rules read of them unchanged does not even need the indexes: see `quick.py`.
+- **kept**: costly results a rule keeps by the digest of its input (`RuleContext.kept`: the
+  matrix's schema check, so the validator is imported only when the matrix changed).
 - **rules**: the rule table of the last full run (the quick re-run imports only what it needs).
 - **dirs**: the directory listings of `inputs.scan_inputs` (`discover.MemoWalk`).
 
@@ -195,6 +197,14 @@ class GatesCache:
         for key in [k for k, entry in memo.items() if not _listing_ok(entry)]:
             del memo[key]
         return memo
+
+    def kept_results(self, key: str) -> dict[str, Any]:
+        """The `kept` part under this key (code and settings); another key starts it empty."""
+        kept = self.data.get("kept")
+        if not isinstance(kept, dict) or kept.get("key") != key or not isinstance(kept.get("values"), dict):
+            kept = self.data["kept"] = {"key": key, "values": {}}
+        values: dict[str, Any] = kept["values"]
+        return values
 
     # ------------------------------------------------------------------ per spec
 

@@ -2,6 +2,7 @@
 
 Every file a rule looks at through `exists()` or `read_text()` is recorded, so the run cache can
 tell when a finding could change (a Feature Index path that appears, a plan.md that is edited).
+`kept()` keeps a costly result between runs, by the digest of what it was computed from.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from specmesh_tasks.model.ids import STRICT_PATTERNS, IdKind
 
@@ -34,6 +35,7 @@ class RuleContext:
         *,
         plan_files: tuple[str, ...] = (),
         tasks_files: tuple[str, ...] = (),
+        kept: dict[str, Any] | None = None,
     ) -> None:
         from specmesh_tasks.config import Settings
 
@@ -48,6 +50,7 @@ class RuleContext:
         self._resolved: dict[str, str | None] = {}
         self._links: dict[str, bool] = {}
         self._real_root = os.path.realpath(self.root)
+        self._kept = kept if kept is not None else {}  # name -> [digest, value], saved with the cache
 
     # ------------------------------------------------------------------ settings
 
@@ -129,3 +132,14 @@ class RuleContext:
         if key not in self._memo:
             self._memo[key] = factory()
         return self._memo[key]  # type: ignore[return-value]
+
+    def kept(self, name: str, digest: str, compute: Callable[[], T], valid: Callable[[Any], bool]) -> T:
+        """`compute()`, or the value kept from an earlier run for the same `digest` (of everything
+        it is computed from). The value must be JSON data; `valid` checks one read back, so a
+        damaged entry is computed again."""
+        entry = self._kept.get(name)
+        if type(entry) is list and len(entry) == 2 and entry[0] == digest and valid(entry[1]):
+            return entry[1]  # type: ignore[no-any-return]  # checked by `valid`
+        value = compute()
+        self._kept[name] = [digest, value]
+        return value

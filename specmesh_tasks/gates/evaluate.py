@@ -170,7 +170,8 @@ def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tup
     cache.data["rules"] = {"key": run_key(settings, select, ignore), "table": catalog.table(),
                            "active": {code: level.value if level else None for code, level in active.items()}}
     repo = load_repo(root, settings, definitions=False)  # the rules use their own index (gates/index.py)
-    ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks)
+    ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks,
+                      kept=cache.kept_results(run_key(settings, (), ())))
     spec_cache = cache.spec_results(spec_key(settings, active))
     findings = evaluate(repo, ctx, active, spec_cache)
     spec_cache.prune({s.path for s in repo.specs})

@@ -1,7 +1,7 @@
 """JSON Schemas shipped with the package.
 
 - `cross-reference.schema.json`: the matrix (`cross-reference.json`), written by hand; the gates
-  validate matrices against it with `specmesh_tasks.gates.schema_lite`.
+  validate matrices against it with the jsonschema package (`gates/rules/matrix.py`).
 - `gates-report.schema.json`: the JSON gate report, generated from the pydantic model in
   `specmesh_tasks.report.schema` (`python -m specmesh_tasks.report.schema --write` regenerates it;
   a test fails when it is stale).
