@@ -68,10 +68,22 @@ def holds(row: Any, full_path: str) -> bool:
     return unchanged(stamp_from_row(row), current)
 
 
-def run_key(settings: Settings, select: Iterable[str], ignore: Iterable[str]) -> str:
-    """What, besides the files, decides the findings: code, configuration, options."""
-    parts = [str(CACHE_VERSION), code_fingerprint(), settings.digest, repr(settings),
-             ",".join(select), ",".join(ignore)]
+class RunKeys(NamedTuple):
+    """What, besides the files, decides the findings: `code` (our code and the settings) and
+    `run` (that and the run's options). Computed once per run: the code fingerprint walks the
+    package."""
+
+    code: str
+    run: str
+
+
+def run_keys(settings: Settings, select: Iterable[str], ignore: Iterable[str]) -> RunKeys:
+    """The keys of a run with these settings and options."""
+    code = _digest(str(CACHE_VERSION), code_fingerprint(), settings.digest, repr(settings))
+    return RunKeys(code, _digest(code, ",".join(select), ",".join(ignore)))
+
+
+def _digest(*parts: str) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
 
 

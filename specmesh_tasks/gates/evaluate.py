@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from specmesh_tasks.gates import catalog, suppress
-from specmesh_tasks.gates.cache import GatesCache, SpecEntry, SpecResults, run_key
+from specmesh_tasks.gates.cache import GatesCache, RunKeys, SpecEntry, SpecResults
 from specmesh_tasks.gates.catalog import Rule, Scope
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.finding import Finding, Reported, Severity
@@ -152,27 +152,29 @@ def items_of(repo: Repo, inputs: Inputs | None, findings: Iterable[Reported]) ->
     return tuple(items[k] for k in sorted(items))
 
 
-def evaluate_tree(root: Path, settings: Settings, inputs: Inputs, select: tuple[str, ...],
-                   ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
+def evaluate_tree(root: Path, settings: Settings, inputs: Inputs, keys: RunKeys, select: tuple[str, ...],
+                  ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
+    """Load the tree and run every active rule over it; the per-spec results, the kept results
+    and the rule table in `cache` are used and updated (the caller saves it)."""
     from specmesh_tasks.load import gc_paused
 
     with gc_paused():  # already paused under `run_gates`; `evaluate` callers get it too
-        return _evaluate_paused(root, settings, inputs, select, ignore, cache)
+        return _evaluate_paused(root, settings, inputs, keys, select, ignore, cache)
 
 
-def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tuple[str, ...],
+def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, keys: RunKeys, select: tuple[str, ...],
                      ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
     from specmesh_tasks.gates.selection import active_rules
     from specmesh_tasks.load import load_repo
 
     active = active_rules(settings, select, ignore)
     # For the next quick re-run: the rule table and the active rules, valid for this run key only.
-    cache.data["rules"] = {"key": run_key(settings, select, ignore), "table": catalog.table(),
+    cache.data["rules"] = {"key": keys.run, "table": catalog.table(),
                            "active": {code: level.value if level else None for code, level in active.items()}}
     repo = load_repo(root, settings, definitions=False)  # the rules use their own index (gates/index.py)
     ctx = RuleContext(root, settings, plan_files=inputs.plans, tasks_files=inputs.tasks,
-                      kept=cache.kept_results(run_key(settings, (), ())))
-    spec_cache = cache.spec_results(spec_key(settings, active))
+                      kept=cache.kept_results(keys.code))
+    spec_cache = cache.spec_results(spec_key(keys, active))
     findings = evaluate(repo, ctx, active, spec_cache)
     spec_cache.prune({s.path for s in repo.specs})
     cache.dirty = True
@@ -181,8 +183,7 @@ def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, select: tup
     return result, ctx
 
 
-def spec_key(settings: Settings, active: dict[str, Severity | None]) -> str:
+def spec_key(keys: RunKeys, active: dict[str, Severity | None]) -> str:
     """One-file results depend on the code, the settings and which rules run at which severity."""
-
     rules_text = json.dumps(sorted((c, str(v)) for c, v in active.items()))
-    return hashlib.sha1((run_key(settings, (), ()) + rules_text).encode(), usedforsecurity=False).hexdigest()
+    return hashlib.sha1((keys.code + rules_text).encode(), usedforsecurity=False).hexdigest()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specmesh_tasks.gates import catalog
-from specmesh_tasks.gates.cache import GatesCache, SpecResults, holds, manifest
+from specmesh_tasks.gates.cache import GatesCache, RunKeys, SpecResults, holds, manifest
 from specmesh_tasks.gates.catalog import Rule, Scope
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.evaluate import check_specs, resolve, spec_key
@@ -55,13 +55,13 @@ def cross_file_view(spec: SpecDoc) -> SpecDoc:
                    digest="", placeholders=(), unfilled=(), definitions=definitions)
 
 
-def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select: tuple[str, ...],
-                 ignore: tuple[str, ...], cache: GatesCache, started: int) -> GateResult | None:
+def quick_rerun(root: Path, settings: Settings, inputs: Inputs, keys: RunKeys, select: tuple[str, ...],
+                ignore: tuple[str, ...], cache: GatesCache, started: int) -> GateResult | None:
     """The report after an edit to a few feature specs that leaves every cross-file fact as it was
     (reworded prose, a fixed typo, a changelog row: same IDs on the same lines, same headers):
     their one-file rules are re-run, every other finding is the last run's. None when the edit
     does not qualify (the caller then runs everything)."""
-    run = cache.stored_run(key)
+    run = cache.stored_run(keys.run)
     previous = result_from_rows(str(root), run) if run is not None else None
     if run is None or previous is None:
         return None
@@ -75,8 +75,8 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
     specs = set(inputs.specs)
     if not changed or len(changed) > QUICK_MAX_FILES or any(f not in specs or f in watched for f in changed):
         return None
-    active, rules = _rules_for(cache, key, settings, select, ignore)
-    spec_cache = cache.spec_results(spec_key(settings, active))
+    active, rules = _rules_for(cache, keys.run, settings, select, ignore)
+    spec_cache = cache.spec_results(spec_key(keys, active))
     reread = _reread(root, changed, spec_cache)
     if reread is None:
         return None
@@ -93,7 +93,7 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, key: str, select
             spec_cache.put(doc.path, entry._replace(view=view))
     findings = _merge(resolve(raw, part, ctx, active, rules), previous.findings, set(changed), rules)
     result = GateResult(str(root), tool_version(), previous.items, tuple(findings))
-    cache.store_run(key, manifest(root, wanted, started), sorted(watched), result_rows(result))
+    cache.store_run(keys.run, manifest(root, wanted, started), sorted(watched), result_rows(result))
     return result
 
 

@@ -50,7 +50,7 @@ def run_gates(root: Path, settings: Settings | None = None, *, select: Iterable[
 
 def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: tuple[str, ...],
                use_cache: bool, spec_listing: Listing | None) -> GateResult:
-    from specmesh_tasks.gates.cache import CACHE_NAME, GatesCache, manifest, now_ns, run_key
+    from specmesh_tasks.gates.cache import CACHE_NAME, GatesCache, manifest, now_ns, run_keys
     from specmesh_tasks.gates.inputs import scan_inputs
     from specmesh_tasks.state import cache_dir
 
@@ -58,8 +58,8 @@ def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: 
     cache = GatesCache.load(cache_dir(root) / CACHE_NAME if use_cache else None)
     inputs, listed = scan_inputs(root, settings, cache.listing_memo(), started, spec_listing)
     files = inputs.all_files()
-    key = run_key(settings, select, ignore)
-    stored = cache.run_entry(key, root, files) if use_cache else None
+    keys = run_keys(settings, select, ignore)
+    stored = cache.run_entry(keys.run, root, files) if use_cache else None
     kept = result_from_rows(str(root), stored) if stored is not None else None
     if kept is not None:
         if listed:
@@ -69,7 +69,7 @@ def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: 
     if use_cache:
         from specmesh_tasks.gates.quick import quick_rerun
 
-        quick = quick_rerun(root, settings, inputs, key, select, ignore, cache, started)
+        quick = quick_rerun(root, settings, inputs, keys, select, ignore, cache, started)
         if quick is not None:
             cache.save()
             return quick
@@ -77,9 +77,9 @@ def _run_gates(root: Path, settings: Settings, select: tuple[str, ...], ignore: 
     from specmesh_tasks.gates.results import result_rows
 
     rows = manifest(root, files, started)  # before the rules read the files: an edit meanwhile shows
-    result, ctx = evaluate_tree(root, settings, inputs, select, ignore, cache)
+    result, ctx = evaluate_tree(root, settings, inputs, keys, select, ignore, cache)
     watched = sorted(ctx.watched - set(files))
     rows.update(manifest(root, watched, started))
-    cache.store_run(key, rows, watched, result_rows(result))
+    cache.store_run(keys.run, rows, watched, result_rows(result))
     cache.save()
     return result
