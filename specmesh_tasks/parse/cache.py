@@ -2,13 +2,15 @@
 
 Entries are spread over `SHARDS` pickle files by a stable hash of their root-relative path
 (`specs.pickle` -> `specs-00.pickle` ... `specs-1f.pickle`): a run where one spec changed
-re-pickles only that spec's shard, not the whole tree. An entry holds the file's stat
-(mtime_ns, size), a digest of its text and the parsed object. Freshness is checked cheapest
-first: an unchanged stat reuses the entry without reading the file; otherwise the text's digest
-decides. Each shard carries a key made of a schema number, the Python version and the shape of the
-model's dataclasses, so any change there starts afresh; a corrupt, unreadable or foreign shard is
-ignored (only its entries are re-parsed). Loading uses an unpickler that only accepts our own model
-classes, so a planted cache file cannot run code.
+re-pickles only that spec's shard, not the whole tree. An entry (`Entry`) holds the file's
+freshness stamp (`specmesh_tasks.freshness`: size, mtime, ctime, inode; None while the file is too
+fresh to trust), a digest of its text and the parsed object. Freshness is checked cheapest first:
+an unchanged stamp reuses the entry without reading the file; otherwise the text's digest decides.
+Each shard carries a key made of a schema number, the Python version and the shape of the model's
+dataclasses, so any change there starts afresh. A corrupt, unreadable, foreign or wrong-shaped
+shard is ignored (only its entries are re-parsed) and rewritten by the next run that saves, so it
+heals. Loading uses an unpickler that only accepts our own model classes, so a planted cache file
+cannot run code.
 """
 
 from __future__ import annotations
@@ -27,24 +29,33 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-PARSE_CACHE_SCHEMA = 1  # bump when the reader's output changes for the same input
+from specmesh_tasks.freshness import Stamp, file_stamp, settled, stamp_from_stat, unchanged
+
+PARSE_CACHE_SCHEMA = 2  # bump when the reader's output or the entry layout changes
 _ALLOWED_MODULES = ("specmesh_tasks.model.spec", "specmesh_tasks.model.ids")
 SHARDS = 32  # ~30 entries per shard at 1000 specs: one edit re-pickles ~3 % of the tree
 
 
-# The entries this process last read or wrote, per cache file, with that file's stat: a long-lived
-# process (watch mode, repeated doit actions) revalidates them by stat instead of unpickling.
-_IN_MEMORY: dict[Path, tuple[tuple[int, int, int], str, dict[str, tuple[int, int, str, Any]]]] = {}
+class Entry(NamedTuple):
+    """What the cache knows of one file. Stored as a plain tuple (`_rows`), so the unpickler
+    needs to accept nothing but the model's classes."""
+
+    stamp: Stamp | None  # the file's settled stamp when it was read; None: look at it again
+    key: str  # digest of the text the value was parsed from (`text_key`)
+    value: Any
 
 
+Entries = dict[str, Entry]
+
+# The entries this process last read or wrote, per cache file, with that file's stamp: a long-lived
+# process (watch mode, repeated doit actions) revalidates them by stamp instead of unpickling.
+_IN_MEMORY: dict[Path, tuple[Stamp, str, Entries]] = {}
 _HELD_TREES = 4  # a test session builds many trees; keep only the latest few in memory
 
-Entries = dict[str, tuple[int, int, str, Any]]
 
-
-def _hold(path: Path, value: tuple[tuple[int, int, int], str, Entries]) -> None:
+def _hold(path: Path, value: tuple[Stamp, str, Entries]) -> None:
     _IN_MEMORY.pop(path, None)
     _IN_MEMORY[path] = value
     while len(_IN_MEMORY) > _HELD_TREES * SHARDS:
@@ -59,14 +70,6 @@ def shard_of(rel: str) -> int:
 def shard_path(base: Path, shard: int) -> Path:
     """`specs.pickle` -> `specs-07.pickle`."""
     return base.with_name(f"{base.stem}-{shard:02x}{base.suffix}")
-
-
-def _file_stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 class _ModelUnpickler(pickle.Unpickler):
@@ -115,8 +118,8 @@ def text_key(text: str, extra: str = "") -> str:
 
 
 class ParseCache:
-    """Entries `rel -> (mtime_ns, size, text_key, value)` loaded from and saved to the shards of
-    `path` (see the module docstring); `path` itself is only the base name."""
+    """Entries `rel -> Entry` loaded from and saved to the shards of `path` (see the module
+    docstring); `path` itself is only the base name."""
 
     def __init__(self, path: Path | None, *, lazy: bool = False) -> None:
         """`lazy=True` reads a shard only when one of its entries is asked for (a caller that
@@ -137,17 +140,23 @@ class ParseCache:
         if shard in self._loaded or self.path is None:
             return
         self._loaded.add(shard)
-        for rel, entry in self._load_shard(shard_path(self.path, shard)).items():
+        path = shard_path(self.path, shard)
+        loaded = self._load_shard(path)
+        if loaded is None:  # damaged or foreign: rewrite it when this run saves
+            self.changed.add(shard)
+            return
+        for rel, entry in loaded.items():
             self.entries.setdefault(rel, entry)
 
     def peek(self, rel: str) -> Any | None:
         """The cached value of `rel` whatever its freshness (None when there is none)."""
         self._ensure(shard_of(rel))
         entry = self.entries.get(rel)
-        return entry[3] if entry is not None else None
+        return entry.value if entry is not None else None
 
-    def _load_shard(self, path: Path) -> Entries:
-        stamp = _file_stamp(path)
+    def _load_shard(self, path: Path) -> Entries | None:
+        """The shard's entries; {} when there is no such file, None when it cannot be used."""
+        stamp = file_stamp(path)
         if stamp is None:
             return {}
         held = _IN_MEMORY.get(path)
@@ -156,13 +165,12 @@ class ParseCache:
         try:
             data = _ModelUnpickler(io.BytesIO(path.read_bytes())).load()
         except Exception:  # any corruption: the cache is only a faster path
-            return {}
+            return None
         if not isinstance(data, dict) or data.get("key") != self.key:
-            return {}
-        entries = data.get("entries")
-        if not isinstance(entries, dict):
-            return {}
-        _hold(path, (stamp, self.key, dict(entries)))
+            return None
+        entries = _entries_from_rows(data.get("entries"))
+        if entries is not None:
+            _hold(path, (stamp, self.key, dict(entries)))
         return entries
 
     def by_stat(self, rel: str, stat: os.stat_result) -> Any | None:
@@ -170,9 +178,9 @@ class ParseCache:
         if self.lazy:
             self._ensure(shard_of(rel))
         entry = self.entries.get(rel)
-        if entry is not None and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
+        if entry is not None and unchanged(entry.stamp, stamp_from_stat(stat)):
             self.used.add(rel)
-            return entry[3]
+            return entry.value
         return None
 
     def by_text(self, rel: str, stat: os.stat_result | None, key: str) -> Any | None:
@@ -180,19 +188,20 @@ class ParseCache:
         if self.lazy:
             self._ensure(shard_of(rel))
         entry = self.entries.get(rel)
-        if entry is None or entry[2] != key:
+        if entry is None or entry.key != key:
             return None
         self.used.add(rel)
-        if stat is not None and (entry[0], entry[1]) != (stat.st_mtime_ns, stat.st_size):
-            self.entries[rel] = (stat.st_mtime_ns, stat.st_size, key, entry[3])
+        stamp = settled(stamp_from_stat(stat)) if stat is not None else None
+        if stamp != entry.stamp:
+            self.entries[rel] = entry._replace(stamp=stamp)
             self._touch(rel)
-        return entry[3]
+        return entry.value
 
     def put(self, rel: str, stat: os.stat_result | None, key: str, value: Any) -> None:
         self._ensure(shard_of(rel))  # the shard is written back whole: its other entries too
         self.used.add(rel)
-        mtime, size = (stat.st_mtime_ns, stat.st_size) if stat is not None else (-1, -1)
-        self.entries[rel] = (mtime, size, key, value)
+        stamp = settled(stamp_from_stat(stat)) if stat is not None else None
+        self.entries[rel] = Entry(stamp, key, value)
         self._touch(rel)
 
     def _touch(self, rel: str) -> None:
@@ -228,10 +237,31 @@ class ParseCache:
             path.unlink(missing_ok=True)
             _IN_MEMORY.pop(path, None)
             return
-        _atomic_write(path, _dumps({"key": self.key, "entries": entries}))
-        stamp = _file_stamp(path)
+        _atomic_write(path, _dumps({"key": self.key, "entries": _rows(entries)}))
+        stamp = file_stamp(path)
         if stamp is not None:
             _hold(path, (stamp, self.key, dict(entries)))
+
+
+def _rows(entries: Entries) -> dict[str, tuple[tuple[int, ...] | None, str, Any]]:
+    """Entries as plain tuples, the form a shard file holds."""
+    return {rel: (None if e.stamp is None else tuple(e.stamp), e.key, e.value) for rel, e in entries.items()}
+
+
+def _entries_from_rows(rows: object) -> Entries | None:
+    """Entries back from a shard's rows; None when any row is not of the shape `_rows` writes."""
+    if not isinstance(rows, dict):
+        return None
+    entries: Entries = {}
+    for rel, row in rows.items():
+        if type(row) is not tuple or len(row) != 3 or not isinstance(rel, str) or not isinstance(row[1], str):
+            return None
+        stamp = row[0]
+        if stamp is not None and (type(stamp) is not tuple or len(stamp) != 4
+                                  or not all(type(v) is int for v in stamp)):
+            return None
+        entries[rel] = Entry(None if stamp is None else Stamp._make(stamp), row[1], row[2])
+    return entries
 
 
 def _dumps(payload: object) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -456,3 +457,62 @@ def test_definitions_can_be_left_out(spec_tree: Tree) -> None:
     full = load_repo(root)
     bare = load_repo(root, definitions=False)
     assert full.definitions and bare.definitions == {} and bare.specs == full.specs
+
+
+def test_an_edit_hidden_behind_an_old_mtime_and_the_same_size_is_seen(
+    spec_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `touch -r`, `cp -p` and `rsync -t` restore an mtime; the stamp's ctime and inode still differ.
+    from specmesh_tasks import freshness
+
+    monkeypatch.setattr(freshness, "now_ns", lambda: time.time_ns() + 60 * 10**9)  # every stamp settled
+    root = _standard(spec_tree)
+    load_repo(root)
+    rel = ".specify/specs/features/smember001-members/spec.md"
+    spec = root / rel
+    before = spec.stat()
+    spec.write_bytes(spec.read_bytes().replace(b"Register", b"Sign-up!"))
+    os.utime(spec, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (spec.stat().st_size, spec.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    counter = _Counter(monkeypatch)
+    repo = load_repo(root)
+    assert counter.paths == [rel]
+    assert repo.spec_by_id("S-MEMBER-001").use_cases[0].title == "Sign-up!"  # type: ignore[union-attr]
+
+
+def test_a_file_read_while_it_may_still_change_is_read_again(spec_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _standard(spec_tree)  # just written: inside the racy window, its stamp is not trusted
+    load_repo(root)
+    reads: list[str] = []
+    from specmesh_tasks import load as load_module
+
+    real = load_module.read_source
+
+    def counting(path: Path, rel: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        reads.append(rel)
+        return real(path, rel, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_module, "read_source", counting)
+    counter = _Counter(monkeypatch)
+    load_repo(root)
+    assert len([r for r in reads if r.endswith(".md")]) == 8 and counter.paths == []  # the digest spares the parse
+
+
+@pytest.mark.parametrize("rows", [
+    {"x.md": ("not", "a", "row", "at all")},
+    {"x.md": ((1, 2, 3), "key", None)},
+    ["not", "a", "dict"],
+])
+def test_a_wrong_shaped_shard_is_ignored_and_rewritten(spec_tree: Tree, rows: object) -> None:
+    root = _standard(spec_tree)
+    fresh = load_repo(root, cache=False)
+    _plant(root, pickle.dumps({"key": parse_cache.cache_key(), "entries": rows}))
+    assert load_repo(root) == fresh
+    for shard in _shards(root):  # every shard rewritten (or removed when it holds no entry)
+        assert not shard.exists() or _cached_entries_of(shard)
+
+
+def _cached_entries_of(shard: Path) -> dict[str, object]:
+    entries = pickle.loads(shard.read_bytes())["entries"]
+    assert isinstance(entries, dict) and all(type(row) is tuple and len(row) == 3 for row in entries.values())
+    return entries
