@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gates import MASTERS, area, feature_dir, generate  # the gates bench's tree
+from gates import MASTERS, area, feature_dir, generate, timed  # the gates bench's tree and timer
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -74,16 +74,6 @@ def make_tree(root: Path, n: int) -> None:
         (root / "tests" / f"test_f{i:04d}.py").parent.mkdir(exist_ok=True)
         (root / "tests" / f"test_f{i:04d}.py").write_text(test_file(i), encoding="utf-8")
     (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', encoding="utf-8")
-
-
-def timed(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode not in ok:
-        raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr[-2000:]}")
-    return elapsed
 
 
 def interleaved(repeat: int, runs: dict[str, Callable[[], float]]) -> dict[str, float]:

@@ -166,23 +166,13 @@ def _suspect_keys(sources: Sources) -> frozenset[str]:
 
 def _tasks_by_key(sources: Sources) -> dict[str, list[TaskRef]]:
     found: dict[str, list[TaskRef]] = defaultdict(list)
-    for folder, tasks in sorted(sources.tasks.items()):
-        spec = sources.folders.get(folder)
-        feature = spec.spec_id if spec is not None else None
-        for task in tasks:
-            for item in task.cited:
-                found[sources.key_of(item, feature)].append(TaskRef(task.id, task.done, task.file, task.line))
+    for key, task in sources.task_citations():
+        found[key].append(TaskRef(task.id, task.done, task.file, task.line))
     return found
 
 
 def _plans_by_key(sources: Sources) -> dict[str, list[PlanRef]]:
     found: dict[str, list[PlanRef]] = defaultdict(list)
-    for rel, data in sorted(sources.plans.items()):
-        if data is None:
-            continue
-        spec = sources.feature_of(rel)
-        feature = spec.spec_id if spec is not None else None
-        for name, line, ids in data["slots"]:
-            for item in ids:
-                found[sources.key_of(item, feature)].append(PlanRef(rel, line, name))
+    for key, plan in sources.plan_lines():
+        found[key].append(plan)
     return found

@@ -115,8 +115,10 @@ def build_index(sources: Sources) -> ImpactIndex:
     for spec, feature_id, line, related in sources.index_rows():
         for cited in related:
             _add(index.features, cited, [feature_id, f(spec.path), line, "feature-index"])
-    _index_plans(sources, index, f)
-    _index_tasks(sources, index, f)
+    for key, plan in sources.plan_lines():
+        _add(index.plans, key, [f(plan.file), plan.line, plan.block])
+    for key, task in sources.task_citations():
+        _add(index.tasks, key, [task.id, task.done, f(task.file), task.line])
     for citing in sources.citations:
         for key in citing.citation.ids:
             _add(index.tests, key, [citing.node, citing.line])
@@ -129,26 +131,6 @@ def build_index(sources: Sources) -> ImpactIndex:
 
 def _add(rows: Rows, key: str, row: list[Any]) -> None:
     rows.setdefault(key, []).append(row)
-
-
-def _index_plans(sources: Sources, index: ImpactIndex, f: _Files) -> None:
-    for rel, data in sorted(sources.plans.items()):
-        if data is None:
-            continue
-        spec = sources.feature_of(rel)
-        feature = spec.spec_id if spec is not None else None
-        for name, line, ids in data["slots"]:
-            for key in dict.fromkeys(sources.key_of(i, feature) for i in ids):
-                _add(index.plans, key, [f(rel), line, name])
-
-
-def _index_tasks(sources: Sources, index: ImpactIndex, f: _Files) -> None:
-    for folder, tasks in sorted(sources.tasks.items()):
-        spec = sources.folders.get(folder)
-        feature = spec.spec_id if spec is not None else None
-        for task in tasks:
-            for key in dict.fromkeys(sources.key_of(i, feature) for i in task.cited):
-                _add(index.tasks, key, [task.id, task.done, f(task.file), task.line])
 
 
 def _index_matrix(file: int, data: Any, index: ImpactIndex) -> None:

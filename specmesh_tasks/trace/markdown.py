@@ -102,11 +102,13 @@ def format_impact(report: ImpactReport) -> str:
             out += ["", f"… and {len(ordered) - MAX_ITEMS} more changes"]
         for c in ordered[:MAX_ITEMS]:
             out += ["", *_details(c)]
+    else:
+        out.append("No spec definition changed." if report.since else "No ID asked.")
     if report.since is not None:
-        out += ["", f"**Plans re-rendered** ({len(report.rerendered)})", "",
-                *capped([f"- {code(p)}" for p in report.rerendered]),
-                "", f"**Tests selected for spec reasons** ({len(report.selected)})", "",
-                *capped([f"- {code(t)}" for t in report.selected])]
+        out += ["", f"**Plans re-rendered** ({len(report.rerendered)})",
+                *(["", *capped([f"- {code(p)}" for p in report.rerendered])] if report.rerendered else []),
+                "", f"**Tests selected for spec reasons** ({len(report.selected)})",
+                *(["", *capped([f"- {code(t)}" for t in report.selected])] if report.selected else [])]
     return "\n".join(out) + "\n"
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from specmesh_tasks.model.ids import IdKind, kind_of
 from specmesh_tasks.model.spec import Repo, SpecDoc, SpecKind
-from specmesh_tasks.trace.model import TestRef
+from specmesh_tasks.trace.model import PlanRef, TestRef
 from specmesh_tasks.trace.projections import (
     CACHE_NAME,
     Projection,
@@ -104,6 +104,26 @@ class Sources:
             if data is not None:
                 for feature_id, line, related in index_rows(data):
                     yield spec, feature_id, line, related
+
+    def plan_lines(self) -> Iterator[tuple[str, PlanRef]]:
+        """(requirement key, where a plan shows it) for every ID each plan's generated text shows."""
+        for rel, data in sorted(self.plans.items()):
+            if data is None:
+                continue
+            spec = self.feature_of(rel)
+            feature = spec.spec_id if spec is not None else None
+            for name, line, ids in data["slots"]:
+                for key in dict.fromkeys(self.key_of(i, feature) for i in ids):
+                    yield key, PlanRef(rel, line, name)
+
+    def task_citations(self) -> Iterator[tuple[str, TaskLine]]:
+        """(requirement key, task line) for every ID each task line cites."""
+        for folder, tasks in sorted(self.tasks.items()):
+            spec = self.folders.get(folder)
+            feature = spec.spec_id if spec is not None else None
+            for task in tasks:
+                for key in dict.fromkeys(self.key_of(i, feature) for i in task.cited):
+                    yield key, task
 
     def key_of(self, item_id: str, feature: str | None) -> str:
         """The requirement key of an ID as cited inside `feature` (area-less IDs are local)."""
