@@ -32,6 +32,8 @@ CONTRACT_OPTIONS: dict[str, set[str]] = {
     "plan": {"--check", "--force", "--adopt"},
     "tasks": {"--check", "--adopt", "--done-from-git", "--ref"},
     "test": {"--since", "--shard", "--explain", "--junit", "--pytest-args", "--all", "--store-durations"},
+    "trace": {"--format", "--output", "--feature", "--results", "--fail-on"},  # §10
+    "impact": {"--format", "--output", "--since", "--fail-on"},
 }
 
 
@@ -73,7 +75,7 @@ def test_the_workflow_has_three_stages_in_order() -> None:
     data = workflow()
     assert data.get("on", data.get(True)) is not None  # YAML 1.1 reads a bare `on` as True
     jobs = data["jobs"]
-    assert list(jobs) == ["gates", "drift", "affected"]
+    assert list(jobs)[:3] == ["gates", "drift", "affected"]  # then the reports (test_trace_ci.py)
     assert jobs["drift"]["needs"] == "gates" and jobs["affected"]["needs"] == "drift"
 
 
@@ -96,7 +98,7 @@ def test_the_affected_stage_is_sharded_over_two_machines() -> None:
 
 def test_the_workflow_runs_only_contract_commands() -> None:
     commands = [c for run in workflow_runs() for c in specmesh_commands(run)]
-    assert {task for task, _ in commands} == {"gates", "plan", "tasks", "test"}
+    assert {task for task, _ in commands} == {"gates", "plan", "tasks", "test", "trace", "impact"}
     for task, options in commands:
         assert set(options) <= CONTRACT_OPTIONS[task], (task, options)
 
