@@ -199,11 +199,11 @@ def check_count(view: TasksView) -> list[Problem]:
     field = doc.header("Total Tasks") if doc else None
     if doc is None or field is None:
         return []
-    actual = len(doc.ids())
+    actual = len(set(doc.ids()))  # a duplicated ID is one task (the duplicate has its own finding)
     if field.value.strip() == str(actual):
         return []
     return [_at(codes.TASK_COUNT_STALE, doc.path, field.line,
-                f"Total Tasks says {field.value.strip() or 'nothing'} but the file has {actual} task lines")]
+                f"Total Tasks says {field.value.strip() or 'nothing'} but the file has {actual} tasks")]
 
 
 def check_unfilled(view: TasksView) -> list[Problem]:

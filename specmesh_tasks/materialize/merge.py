@@ -29,7 +29,7 @@ class MergeResult:
     text: str
     added: tuple[str, ...]  # task IDs added
     filled: tuple[str, ...]  # task IDs whose placeholder got the plan's description
-    total: int  # task lines with an ID after the merge
+    total: int  # task IDs after the merge (an ID on two lines counts once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +202,12 @@ def _insert_block_before(lines: list[str], heading_line: int, block: list[str]) 
 
 
 def _update_counts(lines: list[str], doc: TasksDoc) -> int:
-    """Refresh `Total Tasks:` (and `Estimated Hours:` when every task is estimated)."""
-    with_id = [t for t in doc.tasks if t.item.id]
+    """Refresh `Total Tasks:` (and `Estimated Hours:` when every task is estimated).
+
+    A task ID on two lines (a line pasted twice) is one task: counted, and estimated, once.
+    """
+    firsts = {t.item.id: t for t in reversed(doc.tasks) if t.item.id}
+    with_id = [t for t in doc.tasks if t.item.id and firsts[t.item.id] is t]
     total = len(with_id)
     _set_header(lines, doc, "Total Tasks", str(total))
     hours = [_hours(t) for t in with_id]

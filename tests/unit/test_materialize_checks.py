@@ -101,3 +101,10 @@ def test_named_paths() -> None:
 def test_feature_relative_paths_count_as_existing() -> None:
     text = TASKS.replace("Add lending/models.py", "Write notes/spec.txt")
     assert found(view(text)) == []
+
+
+def test_total_tasks_counts_a_duplicated_task_id_once() -> None:
+    doubled = TASKS + "- [ ] [T-102] pasted twice\n"
+    assert [c for c, _, _ in found(view(doubled))] == ["SM424"]  # the duplicate, not the count
+    assert [c for c, _, _ in found(view(doubled.replace("Total Tasks: 3", "Total Tasks: 4")))] == [
+        "SM430", "SM424"]

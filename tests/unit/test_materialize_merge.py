@@ -187,3 +187,14 @@ def test_unfilled_spec_id_is_not_copied_into_task_lines() -> None:
     assert facts.spec_id is None and facts.plan_id is None
     text = merge_tasks(skeleton(facts, "2025-02-01"), breakdown("- Task group 1: Setup -> T-001"), facts).text
     assert "- [ ] [T-001] [TODO: describe T-001]\n" in text and "Feature Spec:" not in text
+
+
+def test_total_tasks_counts_a_duplicated_task_id_once() -> None:
+    """Issue 13: a task line copied by hand (same ID twice) is one task, not two."""
+    doubled = EXPECTED.replace(
+        "- [ ] [T-102] [P1] [UC-LOAN-001] [S-LOAN-001] [TODO: describe T-102]\n",
+        "- [ ] [T-102] [P1] [UC-LOAN-001] [S-LOAN-001] [TODO: describe T-102]\n"
+        "- [x] [T-102] [P1] [UC-LOAN-001] [S-LOAN-001] the same task, pasted twice [2h]\n")
+    result = merge_tasks(doubled, PLAN, FACTS)
+    assert "Total Tasks: 5" in result.text and result.total == 5
+    assert result.text == doubled  # nothing to change: the count was already right

@@ -214,7 +214,7 @@ def check_phantom_completion(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
 
 @rule(
     code=codes.TASK_COUNT_STALE, name="task-count-stale", severity="warning",
-    summary="the `Total Tasks:` header disagrees with the task lines",
+    summary="the `Total Tasks:` header disagrees with the number of task IDs",
     rationale="Progress reports read the header; a wrong count misstates how much work is left.",
     bad_example="Total Tasks: 3\n\n- [ ] [T-001] Set up\n- [ ] [T-002] Configure",
     good_example="Total Tasks: 2\n\n- [ ] [T-001] Set up\n- [ ] [T-002] Configure",
