@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from specmesh_tasks.model.spec import MarkerKind, Section, SpecDoc
 
@@ -37,7 +36,7 @@ class PlannedTest:
 @dataclass(frozen=True, slots=True)
 class DeferredItem:
     text: str
-    where: str  # "spec.md:97, §4"
+    where: str  # the section it is in ("§6", "UC-LOAN-001: Borrow a book"), never a line number
 
 
 def external_systems(spec: SpecDoc) -> tuple[str, ...]:
@@ -62,6 +61,8 @@ def planned_tests(spec: SpecDoc) -> dict[str, tuple[PlannedTest, ...]]:
 
 
 def deferred_items(spec: SpecDoc, lines: list[str] | None) -> tuple[DeferredItem, ...]:
+    """The `[DEFERRED]` items with the section they are in. Not their line: a plan must not change
+    when an unrelated line is inserted above one (`plan --check` would fail on every edit)."""
     out = []
     for marker in spec.markers:
         if marker.kind is not MarkerKind.DEFERRED:
@@ -70,8 +71,7 @@ def deferred_items(spec: SpecDoc, lines: list[str] | None) -> tuple[DeferredItem
         if lines is not None and 0 < marker.location.line <= len(lines):
             text = _clean_line(lines[marker.location.line - 1]) or marker.text
         section = marker.section if not marker.section[:1].isdigit() else f"§{marker.section}"
-        where = f"{PurePosixPath(marker.location.file).name}:{marker.location.line}"
-        out.append(DeferredItem(text, f"{where}, {section}" if section else where))
+        out.append(DeferredItem(text, section))
     return tuple(out)
 
 

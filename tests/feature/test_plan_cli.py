@@ -158,6 +158,17 @@ def test_check_writes_nothing_and_shows_a_diff(plan: Callable, tree: Path) -> No
     assert plan().returncode == 0 and plan("plan", "--check").returncode == 0
 
 
+def test_a_line_inserted_above_a_deferred_item_keeps_check_clean(plan: Callable, tree: Path) -> None:
+    """Issue 13: the deferred items carried their spec line, so `--check` failed on most edits."""
+    unblock(tree)
+    assert plan().returncode == 0
+    assert "[DEFERRED: waiting for the board's decision]" in (tree / LOAN / "plan.md").read_text(encoding="utf-8")
+    edit(tree / LOAN / "spec.md", "- [ ] A sixth loan is refused [DEFERRED",
+         "- [ ] A note above the deferred item\n\n- [ ] A sixth loan is refused [DEFERRED")
+    result = plan("plan", "--check")
+    assert result.returncode == 0, result.stdout
+
+
 def test_options_act_even_when_the_task_is_up_to_date(plan: Callable, tree: Path) -> None:
     unblock(tree)
     plan()

@@ -93,8 +93,24 @@ def test_deferred_items_use_the_spec_line_when_the_text_is_given() -> None:
     ctx = build_context(lending(), full_repo(), "\n".join(lines))
     (item,) = ctx.deferred
     assert item.text == "A sixth loan is refused [DEFERRED: board decides]"
-    assert item.where == "spec.md:47, UC-LOAN-001: Borrow a book"
+    assert item.where == "UC-LOAN-001: Borrow a book"  # what the spec says, never the line
     assert build_context(lending(), full_repo()).deferred[0].text == "[DEFERRED: board decides]"
+
+
+def test_a_line_inserted_above_a_deferred_item_changes_nothing_the_plan_shows() -> None:
+    """Issue 13: the deferred block carried `spec.md:148`, so any edit above made `--check` fail."""
+    from dataclasses import replace
+
+    from specmesh_tasks.model.spec import Location
+
+    lines = ["x"] * 60
+    lines[46] = "- [ ] A sixth loan is refused [DEFERRED: board decides]"
+    spec = lending()
+    (marker,) = spec.markers
+    moved = replace(spec, markers=(replace(marker, location=Location(marker.location.file, 48)),))
+    before = build_context(spec, full_repo(), "\n".join(lines))
+    after = build_context(moved, full_repo(), "\n".join([*lines[:40], "inserted", *lines[40:]]))
+    assert after.as_data() == before.as_data()
 
 
 def test_constitution_checks_pass_with_reasons() -> None:
