@@ -6,6 +6,8 @@ tasks.md its task lines and the IDs each cites; of a plan.md the generated lines
 the IDs each shows; of the matrix its entries and the IDs each names. Each file's projection is
 made from the package's one reader (specs through `load.load_one` and the parse cache) and
 kept with the file's `freshness.Stamp`; a file whose stamp did not change is not read again.
+Measured A/B on the 1000-feature bench tree (whole processes, a report computed afresh): without
+this cache the run costs 1.8x the CPU (every spec from the parse cache, then projected).
 
 Projections are JSON data (lists, not objects) so the cache reads back at `json` speed;
 `unproject_spec` turns a spec's projection back into a `SpecDoc` holding just those fields, so the
