@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.default_venv_backend = "venv"
-PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]  # every supported Python, oldest first
+
+
+def find_pyenv_interpreters(versions: list[str]) -> None:
+    """Make `python3.X` of every installed pyenv version findable by nox.
+
+    pyenv's shims answer only for the versions selected with `pyenv global` or `pyenv local`,
+    so nox would call the others missing. Links named `python3.X` to the real interpreters, in a
+    directory put first on PATH, make each findable by its name without changing `python3`.
+    """
+    installed = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    links = Path(__file__).resolve().parent / ".nox" / "interpreters"
+    for version in versions:
+        found = sorted(installed.glob(f"{version}.*/bin/python{version}"), key=_release)
+        if not found:
+            continue
+        links.mkdir(parents=True, exist_ok=True)
+        link = links / f"python{version}"
+        if not link.is_symlink() or link.readlink() != found[-1]:
+            link.unlink(missing_ok=True)
+            link.symlink_to(found[-1])
+    if links.is_dir():
+        os.environ["PATH"] = f"{links}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def _release(interpreter: Path) -> list[int]:
+    """`.../versions/3.10.13/bin/python3.10` -> [3, 10, 13] (so 3.10.13 sorts after 3.10.9)."""
+    return [int(part) if part.isdigit() else -1 for part in interpreter.parts[-3].split(".")]
+
+
+find_pyenv_interpreters(PYTHONS)
+# A missing interpreter is skipped on a workstation and fails the run in CI (nox's own default,
+# said here so that nobody turns it off by accident).
+nox.options.error_on_missing_interpreters = "CI" in os.environ
 
 
 @nox.session
@@ -18,7 +55,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def tests_all_pythons(session: nox.Session) -> None:
-    """The suite on every supported Python that is installed (skips missing interpreters)."""
+    """The suite on every supported Python (a missing one: skipped here, a failure in CI)."""
     session.install("-e", ".[test]")
     session.run("pytest", "-q", *session.posargs)
 
@@ -41,38 +78,64 @@ def typecheck(session: nox.Session) -> None:
 # ----------------------------------------------------------------------------- CI stages
 # Sessions a user can copy into their own noxfile. They run on this repository's example project;
 # in your repository drop `--root`. Reports land in reports/.
+#
+# They reuse their virtualenv from one run to the next (a rebuild costs far more than the check
+# itself), and skip pip when pyproject.toml did not change since the last install: the editable
+# install already sees every code change. `nox --reuse-venv=never -s gates` rebuilds from scratch.
 EXAMPLE = "examples/library"
 
 
-@nox.session
+def install_project(session: nox.Session) -> None:
+    """`pip install -e .`, unless this virtualenv already holds the install of this pyproject.toml."""
+    import hashlib
+
+    wanted = hashlib.sha256(Path("pyproject.toml").read_bytes()).hexdigest()
+    record = Path(session.virtualenv.location) / "specmesh-installed-pyproject.sha256"
+    if record.is_file() and record.read_text(encoding="utf-8") == wanted:
+        return
+    session.install("-e", ".")
+    record.write_text(wanted, encoding="utf-8")
+
+
+@nox.session(reuse_venv=True)
 def gates(session: nox.Session) -> None:
     """Gate the specs; SARIF for code scanning and JUnit for the test reporter. Fails on errors."""
-    session.install("-e", ".")
+    install_project(session)
     session.run("specmesh", "--root", EXAMPLE, "gates", "--format", "junit", "--output",
                 "reports/gates.junit.xml", success_codes=[0, 1])
     session.run("specmesh", "--root", EXAMPLE, "gates", "--format", "sarif", "--output", "reports/gates.sarif")
 
 
-@nox.session
+@nox.session(reuse_venv=True)
 def drift(session: nox.Session) -> None:
     """Fail when a plan.md or tasks.md is not what the specs produce now (like `black --check`)."""
-    session.install("-e", ".")
+    install_project(session)
     session.run("specmesh", "--root", EXAMPLE, "plan", "--check")
     session.run("specmesh", "--root", EXAMPLE, "tasks", "--check")
 
 
-@nox.session
-def affected(session: nox.Session) -> None:
-    """Run the tests affected since BASE (default origin/main, else HEAD), with a JUnit report."""
-    import os
-    import subprocess
+def default_branch() -> str:
+    """The remote's default branch (`origin/HEAD`, set by `git clone`), else `origin/main` or
+    `origin/master` when one exists, else HEAD (the working tree's own changes)."""
 
-    session.install("-e", ".")
-    base = os.environ.get("BASE")
-    if not base:
-        known = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "origin/main"],
-                               capture_output=True, check=False).returncode == 0
-        base = "origin/main" if known else "HEAD"
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
+    if head:
+        return head
+    for branch in ("origin/main", "origin/master"):
+        if git("rev-parse", "--verify", "--quiet", branch):
+            return branch
+    return "HEAD"
+
+
+@nox.session(reuse_venv=True)
+def affected(session: nox.Session) -> None:
+    """Run the tests affected since BASE (default: the remote's default branch), with a JUnit report."""
+    install_project(session)
+    base = os.environ.get("BASE") or default_branch()
     session.run("specmesh", "--root", EXAMPLE, "test", "--since", base, "--junit", "reports/affected.junit.xml")
 
 

@@ -49,7 +49,12 @@ def specmesh_commands(script: str) -> list[tuple[str, list[str]]]:
             rest = words[1:]
             while rest[:1] == ["--root"]:
                 rest = rest[2:]
-            found.append((rest[0], [w.split("=", 1)[0] for w in rest[1:] if w.startswith("--")]))
+            found.append((rest[0], []))
+            for word in rest[1:]:
+                if word.split(":", 1)[0] in CONTRACT_OPTIONS:
+                    found.append((word, []))  # one command line may run several tasks
+                elif word.startswith("--"):
+                    found[-1][1].append(word.split("=", 1)[0])
     return found
 
 
@@ -85,15 +90,72 @@ def test_the_gates_stage_uploads_sarif() -> None:
     assert "specmesh gates --format sarif --output reports/gates.sarif" in runs
     upload = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@")]
     assert upload and upload[0]["with"]["sarif_file"] == "reports/gates.sarif"
-    assert "always()" in upload[0]["if"]  # findings are uploaded when the gates fail too
+    assert workflow()["jobs"]["gates"]["permissions"] == {
+        "contents": "read", "actions": "read", "security-events": "write"}
+
+
+def test_findings_gate_the_job_and_a_failed_upload_does_not() -> None:
+    steps = {s.get("id") or s.get("name") or s.get("uses") or s.get("run"): s
+             for s in workflow()["jobs"]["gates"]["steps"]}
+    gates = steps["gates"]
+    assert "continue-on-error" not in gates  # the gates' exit code is the job's
+    upload = steps["Upload findings to code scanning"]
+    assert upload["continue-on-error"] is True  # forks and repositories without code scanning
+    # uploaded when the gates passed or failed, never when they did not run (a failed install)
+    assert "steps.gates.outcome == 'success'" in upload["if"] and "steps.gates.outcome == 'failure'" in upload["if"]
+    assert steps["Annotate the pull request"]["if"] == "failure() && steps.gates.outcome == 'failure'"
+
+
+def test_the_workflow_runs_on_pushes_to_the_default_branch_too() -> None:
+    data = workflow()
+    triggers = data.get("on", data.get(True))
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+
+
+def project_version() -> str:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+    return str(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+
+
+def test_the_workflow_pins_the_tool_and_caches_pip_and_the_specmesh_cache() -> None:
+    data = workflow()
+    assert data["env"]["SPECMESH"] == f"specmesh-tasks=={project_version()}"
+    for name, job in data["jobs"].items():
+        uses = {str(s.get("uses", "")).split("@")[0]: s for s in job["steps"]}
+        assert uses["actions/setup-python"]["with"]["cache"] == "pip", name
+        assert not [s for s in job["steps"] if "pip install" in s.get("run", "") and "$SPECMESH" not in s["run"]]
+        if name not in ("gates", "drift", "affected"):
+            continue  # the report jobs read the results the stages hand them
+        cache = uses["actions/cache"]["with"]
+        assert cache["path"] == ".specify/.cache", name
+        # keyed by the commit; restored from the newest of this branch or the base branch
+        assert cache["key"].endswith("-${{ github.sha }}"), name
+        assert cache["key"].startswith(cache["restore-keys"].strip()), name
+
+
+def test_actionlint_finds_nothing_in_the_workflow() -> None:
+    """The example cannot rot: actionlint (a wheel that ships its binary) checks its syntax, the
+    expressions, the actions' inputs and their deprecated versions."""
+    search = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    actionlint = shutil.which("actionlint", path=search)
+    assert actionlint, "actionlint is missing: `pip install -e '.[test]'` installs it"
+    done = subprocess.run([actionlint, "-no-color", "-oneline", str(WORKFLOW)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_affected_stage_is_sharded_over_two_machines() -> None:
     job = workflow()["jobs"]["affected"]
     assert job["strategy"]["matrix"]["shard"] == [1, 2]
-    runs = " ".join(s.get("run", "") for s in job["steps"])
-    assert "specmesh test --since origin/${{ github.base_ref }}" in runs
-    assert "--shard ${{ matrix.shard }}/2 --junit reports/junit.xml" in runs
+    step = next(s for s in job["steps"] if "specmesh test" in s.get("run", ""))
+    # a pull request: since its base branch; a push: since the state the restored cache recorded
+    assert step["env"]["BASE"] == \
+        "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || '' }}"
+    assert 'specmesh test ${BASE:+--since "$BASE"}' in step["run"]
+    assert "--shard ${{ matrix.shard }}/2 --junit reports/junit.xml" in step["run"]
 
 
 def test_the_workflow_runs_only_contract_commands() -> None:
@@ -139,8 +201,12 @@ def test_the_hook_manifest_is_valid_for_pre_commit() -> None:
     for hook in manifest:
         assert hook["language"] == "python" and hook["pass_filenames"] is False
         assert re.search(hook["files"], f"{FEATURE}/spec.md")
-        assert not re.search(hook["files"], "lending/loans.py")
-    assert [c[0] for c in specmesh_commands(manifest[1]["entry"])] == ["plan", "tasks"]
+        for test_file in ("tests/test_loans.py", "tests/unit/test_x.py", "pkg/loans_test.py", "tests/conftest.py"):
+            assert re.search(hook["files"], test_file), test_file  # the gates read the IDs tests cite
+        for other in ("lending/loans.py", "README.md", "tests/data/test_input.json"):
+            assert not re.search(hook["files"], other), other
+    drift = specmesh_commands(manifest[1]["entry"])
+    assert drift == [("plan", ["--check"]), ("tasks", ["--check"])]  # one command line: args reach it
 
 
 @pytest.fixture
@@ -227,6 +293,65 @@ def test_the_hooks_skip_a_commit_without_spec_changes(hook_repo: tuple[Path, dic
     assert re.search(r"specmesh gates\.+\(no files to check\)Skipped", done.stdout)
 
 
+def test_a_commit_of_a_test_file_alone_runs_the_gates(hook_repo: tuple[Path, dict[str, str]]) -> None:
+    root, env = hook_repo
+    git(root, "commit", "-q", "-m", "initial", "--no-verify")
+    test_file = root / "tests" / "test_loans.py"
+    test_file.write_text(test_file.read_text(encoding="utf-8") + "\n\n# @fr FR-NOPE-001\ndef test_x():\n    pass\n",
+                         encoding="utf-8")
+    git(root, "add", "-A")
+    done = pre_commit(root, env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"specmesh gates\.+Failed", done.stdout) and "FR-NOPE-001" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def hooks_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's hooks and package, committed to a git repository of their own (what
+    `rev:` names), so pre-commit installs and runs them as it would for a user."""
+    repo = tmp_path_factory.mktemp("specmesh-tasks")
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy(REPO / name, repo / name)
+    for name in ("specmesh_tasks", "templates"):
+        shutil.copytree(REPO / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "hooks")
+    return repo
+
+
+def test_the_hooks_through_pre_commit_itself(hooks_repository: Path, example_copy: Path,
+                                             tmp_path: Path) -> None:
+    """`pre-commit try-repo` installs the hooks as a user gets them (language: python) and runs
+    them; a config naming the same repository passes `args:` to both hooks."""
+    env = clean_env() | {"PRE_COMMIT_HOME": str(hooks_repository.parent / "pre-commit-home")}
+    git(example_copy, "init", "-q")
+    git(example_copy, "add", "-A")
+    tried = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks_repository),
+                            "--all-files", "--color", "never"], cwd=example_copy, env=env,
+                           capture_output=True, text=True, timeout=600, check=False)
+    assert tried.returncode == 0, tried.stdout + tried.stderr
+    assert re.search(r"specmesh gates\.+Passed", tried.stdout)
+    assert re.search(r"specmesh plan/tasks drift\.+Passed", tried.stdout)
+
+    project = tmp_path / "outer"  # a monorepo: the specs live in a subdirectory
+    shutil.copytree(example_copy, project / "library", ignore=shutil.ignore_patterns(".git"))
+    git(project, "init", "-q")
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks_repository, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    hooks_config = [{"id": hook_id, "args": ["--root", "library"]} for hook_id in ("specmesh-gates", "specmesh-drift")]
+    config = {"repos": [{"repo": str(hooks_repository), "rev": rev, "hooks": hooks_config}]}
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    spec = project / "library" / FEATURE / "spec.md"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "### UC-LOAN-001: Borrow a book\n", "### UC-LOAN-001: Borrow a book at the desk\n"), encoding="utf-8")
+    git(project, "add", "-A")
+    done = pre_commit(project, env, "--all-files")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"specmesh gates\.+Passed", done.stdout)  # --root reached the gates
+    assert re.search(r"specmesh plan/tasks drift\.+Failed", done.stdout) and "would change" in done.stdout
+
+
 # ----------------------------------------------------------------------- nox sessions
 
 def nox_sessions() -> dict[str, ast.FunctionDef]:
@@ -274,3 +399,54 @@ def copy_example(target: Path) -> Path:
     shutil.copytree(REPO / "examples" / "library", root,
                     ignore=shutil.ignore_patterns(".cache", "__pycache__", ".pytest_cache"))
     return root
+
+
+def run_noxfile(code: str, cwd: Path, env: dict[str, str]) -> str:
+    """Run `code` with the noxfile's names in scope, in a copy of the noxfile (its side effects,
+    the interpreter links in `.nox/`, land beside the copy)."""
+    copy = cwd / "noxfile_copy.py"
+    shutil.copy(REPO / "noxfile.py", copy)
+    script = f"import runpy\nns = runpy.run_path({str(copy)!r})\n{code}"
+    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=60, check=True)
+    return done.stdout.strip()
+
+
+def test_nox_finds_the_pyenv_interpreters_that_pyenv_shims_hide(tmp_path: Path) -> None:
+    pyenv = tmp_path / "pyenv"
+    for version in ("3.10.9", "3.10.13", "3.13.0"):
+        exe = pyenv / "versions" / version / "bin" / f"python{version.rsplit('.', 1)[0]}"
+        exe.parent.mkdir(parents=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    env = clean_env() | {"PYENV_ROOT": str(pyenv), "PATH": "/usr/bin:/bin"}
+    found = run_noxfile("import shutil, os\nreal = lambda name: os.path.realpath(shutil.which(name))\n"
+                        "print(real('python3.10'), real('python3.13'), shutil.which('python3.12'))", tmp_path, env)
+    assert found.split() == [str(pyenv / "versions/3.10.13/bin/python3.10"),
+                             str(pyenv / "versions/3.13.0/bin/python3.13"), "None"]
+
+
+def test_the_affected_session_compares_with_the_remotes_default_branch(tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    git(origin, "init", "-q", "-b", "master")
+    (origin / "a.txt").write_text("a")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "first")
+    git(tmp_path, "clone", "-q", str(origin), "clone")
+    env = clean_env() | {"PYENV_ROOT": str(tmp_path / "no-pyenv")}
+    assert run_noxfile("print(ns['default_branch']())", tmp_path / "clone", env) == "origin/master"
+    git(tmp_path / "clone", "remote", "set-head", "origin", "--delete")
+    assert run_noxfile("print(ns['default_branch']())", tmp_path / "clone", env) == "origin/master"
+    assert run_noxfile("print(ns['default_branch']())", origin, env) == "HEAD"  # no remote at all
+
+
+def test_ci_runs_the_suite_on_the_oldest_and_newest_supported_python(tmp_path: Path) -> None:
+    pythons = run_noxfile("print(*ns['PYTHONS'])", tmp_path, clean_env() | {"PYENV_ROOT": "/nonexistent"}).split()
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert pythons == re.findall(r"Programming Language :: Python :: (3\.\d+)", pyproject)
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    line = next(line for line in ci.splitlines() if line.startswith("nox "))
+    assert "--error-on-missing-interpreters" in line and "tests_all_pythons" in line
+    assert f"--python {pythons[0]} {pythons[-1]}" in line
+
