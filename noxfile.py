@@ -140,30 +140,26 @@ def affected(session: nox.Session) -> None:
 
 
 def _base(session: nox.Session) -> str:
-    """BASE from the environment, else origin/main when git knows it, else HEAD~1."""
-    import os
-    import subprocess
-
-    known = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "origin/main"],
-                           capture_output=True, check=False).returncode == 0
-    return os.environ.get("BASE") or ("origin/main" if known else "HEAD~1")
+    """BASE from the environment, else the remote's default branch, else HEAD~1 (the last commit)."""
+    branch = default_branch()
+    return os.environ.get("BASE") or (branch if branch != "HEAD" else "HEAD~1")
 
 
-@nox.session
+@nox.session(reuse_venv=True)
 def trace(session: nox.Session) -> None:
     """The traceability matrix after a test run: reports/trace.md (for a job summary) and the HTML
     page reports/trace.html. Fails when a requirement's test fails."""
-    session.install("-e", ".")
+    install_project(session)
     session.run("specmesh", "--root", EXAMPLE, "test", success_codes=[0, 1])  # records every result
     session.run("specmesh", "--root", EXAMPLE, "trace", "--format", "html", "--output", "reports/trace.html")
     session.run("specmesh", "--root", EXAMPLE, "trace", "--format", "markdown", "--output", "reports/trace.md",
                 "--fail-on", "failing")
 
 
-@nox.session
+@nox.session(reuse_venv=True)
 def impact(session: nox.Session) -> None:
-    """What the spec changes since BASE (default origin/main, else HEAD~1) touch: reports/impact.md,
-    a pull request comment with the severity first."""
-    session.install("-e", ".")
+    """What the spec changes since BASE (default: the remote's default branch, else HEAD~1) touch:
+    reports/impact.md, a pull request comment with the severity first."""
+    install_project(session)
     session.run("specmesh", "--root", EXAMPLE, "impact", "--since", _base(session), "--format", "markdown",
                 "--output", "reports/impact.md")
