@@ -441,7 +441,12 @@ def test_file_paths(root: Path, settings: Settings | None = None) -> list[str]:
     Only the globs' literal leading directories are walked (`tests/**/test_*.py` walks `tests/`),
     with `walk_files`' rules: skipped names, virtual environments and symlinked directories are
     never entered, and neither is `.specify/`."""
-    globs = test_globs(root, settings)
+    return paths_matching(root, test_globs(root, settings))
+
+
+def paths_matching(root: Path, globs: tuple[str, ...]) -> list[str]:
+    """Root-relative POSIX paths of the files matching root-relative globs, in path order (see
+    `test_file_paths` for what is walked)."""
     patterns = [glob_to_regex(g) for g in globs]
     skipped = SKIPPED_DIRS | {".specify"}
     found: set[str] = set()

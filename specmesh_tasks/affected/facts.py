@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the readers load only when a file is (re)read: a stat-only 
     from specmesh_tasks.affected.summary import Summary
     from specmesh_tasks.model.spec import TestTag
 
-SCHEMA = 4
+SCHEMA = 5
 CACHE_NAME = "affected-files.json"
 
 
@@ -113,6 +113,11 @@ class FactsCache:
         self.entries[rel] = _Entry(stamp, facts)
         self.changed = True
         return facts
+
+    def still_as_read(self, rel: str) -> bool:
+        """The file still has the stamp it had when this run read (or confirmed) its facts."""
+        entry = self.entries.get(rel)
+        return entry is not None and entry.stamp is not None and entry.stamp == file_stamp(self.root / rel)
 
     def any_stale(self) -> bool:
         """Did any file this cache knows change or vanish? Stats only (unsettled files are hashed)."""

@@ -75,6 +75,9 @@ class TestFile:
     citations: tuple[Citation, ...] = ()
     tests: tuple[str, ...] | None = None  # defined test names, None when unknown
     errors: tuple[str, ...] = ()  # "src/a.py:3: invalid syntax" in the file or a dependency
+    closure: tuple[str, ...] = ()  # files it can import (itself and its conftests included), when asked
+    inputs: Mapping[str, str] = field(default_factory=dict)  # configuration, data files -> digest
+    static: str = ""  # fingerprint of what the recording cannot see (`recorded.static_deps`)
 
 
 @dataclass
@@ -264,13 +267,17 @@ def collect_test_files(
     *,
     file_level: bool = False,
     graph: SymbolGraph | None = None,
+    inputs_of: Callable[[str], Mapping[str, str]] | None = None,
+    with_closure: bool = False,
 ) -> list[TestFile]:
     """A TestFile for each test path (a missing file is skipped).
 
     With a resolver (pytest), the fingerprint covers every definition the file and its
     conftests can reach (`symbols`); `deps` (node -> digest, for --explain, --since and the
     record) is listed only where `needs_deps(path, fingerprint)` says so, as it costs a walk.
-    Without one (a non-Python runner) the file itself is the only file dependency.
+    Without one (a non-Python runner) the file itself is the only file dependency. The
+    non-code inputs of each file (`inputs_of`) count like the file itself; `with_closure` lists
+    the files each test file can import (for the recorded granularity).
     """
     if graph is None and resolver is not None:
         graph = SymbolGraph(facts, resolver, file_level=file_level)
@@ -279,8 +286,10 @@ def collect_test_files(
         own = facts.facts(rel, test=True)
         if own is None:
             continue
+        inputs = dict(inputs_of(rel)) if inputs_of is not None else {}
+        closure: tuple[str, ...] = ()
         if graph is None:
-            deps: dict[str, str] = {rel: own.digest}
+            deps: dict[str, str] = {rel: own.digest, **inputs}
             fingerprint = file_fingerprint(deps)
         else:
             # The test file and its conftests count whole (any edit reruns them, as the contract
@@ -288,11 +297,13 @@ def collect_test_files(
             wholes = {p: f.digest for p in [rel, *conftests_above(rel, facts)] if (f := facts.facts(p))}
             starts = [(p, ALL) for p in wholes]
             deep = {f"{p}::*": graph.deep_digest((p, ALL)) for p in wholes}
-            fingerprint = file_fingerprint({**wholes, **deep})
+            fingerprint = file_fingerprint({**wholes, **deep, **inputs})
             wanted = needs_deps is None or needs_deps(rel, fingerprint)
-            deps = {**node_digests(graph, starts), **wholes} if wanted else {}
+            deps = {**node_digests(graph, starts), **wholes, **inputs} if wanted else {}
+            if with_closure:
+                closure = tuple(sorted({p for p, _ in graph.reachable(starts)}))
         result.append(TestFile(rel, fingerprint, deps, citations_of(own, requirements), own.tests,
-                               _errors(deps, facts)))
+                               _errors(deps, facts), closure, inputs))
     return result
 
 

@@ -29,11 +29,22 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 _RANK = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
+RECORDER = "specmesh-recorder"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--specmesh-results", default=None, help="(internal) where specmesh test gets outcomes")
     parser.addoption("--specmesh-select", default=None, help="(internal) the tests specmesh test selected")
+    parser.addoption("--specmesh-record", default=None, help="(internal) record what each test executes under ROOT")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    root = early_config.known_args_namespace.specmesh_record
+    if root:  # before the conftests load: their imports are part of what the tests rely on
+        from specmesh_tasks.affected.recorder import Recorder
+
+        early_config.pluginmanager.register(Recorder(Path(root)), RECORDER)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -43,7 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_Selector(config, Path(select)), "specmesh-selector")
     path = config.getoption("specmesh_results")
     if path and not hasattr(config, "workerinput"):
-        config.pluginmanager.register(_Recorder(config, Path(path)), "specmesh-results-recorder")
+        config.pluginmanager.register(_Outcomes(config, Path(path)), "specmesh-results")
 
 
 class _Selector:
@@ -94,13 +105,16 @@ class _Selector:
         return any(base == n or base.startswith(n + "::") for n in self.nodes.get(path, ()))
 
 
-class _Recorder:
+class _Outcomes:
+    """Outcomes, durations and (when recording) what each test executed: written at the end."""
+
     def __init__(self, config: pytest.Config, path: Path) -> None:
         self.config = config
         self.path = path
         self.outcomes: dict[str, str] = {}
         self.durations: dict[str, float] = {}
         self.deselected = 0
+        self.record: dict[str, Any] = {}  # merged from xdist workers (`recorder.merge`)
 
     def _note(self, nodeid: str, outcome: str) -> None:
         if _RANK[outcome] >= _RANK.get(self.outcomes.get(nodeid, "passed"), 0):
@@ -127,6 +141,15 @@ class _Recorder:
     def pytest_deselected(self, items: Iterable[Any]) -> None:
         self.deselected += len(list(items))
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """An xdist worker ended: keep what it recorded."""
+        part = getattr(node, "workeroutput", {}).get("specmesh_record")
+        if part:
+            from specmesh_tasks.affected.recorder import merge
+
+            merge(self.record, part)
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         payload = {
             "rootdir": str(self.config.rootpath),
@@ -135,6 +158,12 @@ class _Recorder:
             "outcomes": dict(sorted(self.outcomes.items())),
             "durations": {k: round(v, 4) for k, v in sorted(self.durations.items())},
         }
+        recorder = self.config.pluginmanager.get_plugin(RECORDER)
+        if recorder is not None:
+            from specmesh_tasks.affected.recorder import merge
+
+            merge(self.record, recorder.finish())
+            payload["record"] = self.record
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(payload, indent=0), encoding="utf-8")
 

@@ -17,7 +17,7 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -30,17 +30,20 @@ from specmesh_tasks.affected.fingerprints import (
     collect_test_files,
 )
 from specmesh_tasks.affected.imports import Resolver
-from specmesh_tasks.affected.record import STATE_NAME, dump_state, load_state
+from specmesh_tasks.affected.inputs import CACHE_NAME as INPUTS_CACHE_NAME
+from specmesh_tasks.affected.inputs import Inputs
+from specmesh_tasks.affected.record import STATE_NAME, dump_state, load_state, record_outcomes
+from specmesh_tasks.affected.recorded import (
+    changed_functions,
+    read_recording,
+    recorded_keys,
+    update_modules,
+    with_static,
+)
 from specmesh_tasks.affected.results import record_results
 from specmesh_tasks.affected.runner import PytestChild
-from specmesh_tasks.affected.select import (
-    Pick,
-    Selection,
-    Since,
-    State,
-    record_outcomes,
-    select_tests,
-)
+from specmesh_tasks.affected.select import Pick, Selection, State, select_tests
+from specmesh_tasks.affected.since import changes_since
 from specmesh_tasks.affected.symbols import SymbolGraph
 from specmesh_tasks.discover import test_file_paths
 from specmesh_tasks.errors import UserError
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
 
 REQUIREMENTS_CACHE_NAME = "affected-requirements.json"
+INTERRUPTED = 2  # pytest's exit status for Ctrl-C
 EDGES_CACHE_NAME = "affected-edges.json"
 
 
@@ -76,6 +80,9 @@ class Prepared:
     arguments: list[str]
     sharded: bool
     graph: SymbolGraph | None = None
+    state: State = field(default_factory=State)  # as loaded
+    recorded: bool = False  # tests.granularity: recorded, with the pytest runner
+    inputs: Inputs | None = None
 
 
 def run_affected(root: Path, settings: Settings, options: TestOptions,
@@ -104,10 +111,12 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
     if settings.tests.command:
         code, outcomes, complete = _run_command(root, settings.tests.command, prepared.arguments)
     else:
-        code, results = PytestChild(root, prepared.arguments, extra, options.junit).wait()
+        child = PytestChild(root, prepared.arguments, extra, options.junit, record=prepared.recorded)
+        code, results = child.wait()
         outcomes, complete = _outcomes(root, results), bool(results.get("complete"))
     _save_caches(cache, facts, prepared)
-    _save_state(cache, prepared, outcomes, complete and not prepared.sharded)
+    if results.get("exitstatus") != INTERRUPTED:  # Ctrl-C keeps the previous state
+        _save_state(cache, facts, prepared, results, outcomes, complete and not prepared.sharded)
     record_results(cache, outcomes, [f.path for f in prepared.files])  # what `specmesh trace` shows
     if options.store_durations and results:
         _store_durations(root, results)
@@ -129,8 +138,10 @@ def write_empty_junit(path: Path) -> None:
 
 
 def _save_caches(cache: Path, facts: FactsCache, prepared: Prepared) -> None:
-    """The file facts and the resolved edges, for the next run (written only when changed)."""
+    """The file facts, the inputs and the resolved edges, for the next run (written only when changed)."""
     facts.save()
+    if prepared.inputs is not None:
+        prepared.inputs.save()
     if prepared.graph is not None:
         from specmesh_tasks.fsutil import write_if_changed
 
@@ -159,19 +170,29 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
     elif state is None:
         state = load_state(cache_path(root))
     records = state.files
+    recorded = python and settings.tests.granularity == "recorded"
 
     def needs_deps(path: str, fingerprint: str) -> bool:
+        if recorded:  # its deps are the static keys (`with_static`)
+            return False
         record = records.get(path)
         return bool(since or options.run_all or record is None or record.fingerprint != fingerprint)
 
-    # `tests.granularity: file` (when the config has it) selects by whole imported files.
-    file_level = settings.tests.granularity == "file"
+    # `file` and `recorded` read the import graph of whole files; `definition` of definitions.
+    file_level = settings.tests.granularity in ("file", "recorded")
     graph = None
     if resolver is not None:
         saved = _read_json(cache_path(root).parent / EDGES_CACHE_NAME) if facts.cache_file else None
         graph = SymbolGraph(facts, resolver, file_level=file_level, saved=saved)
-    files = collect_test_files(test_paths, facts, resolver, requirements, needs_deps, graph=graph)
-    selection = select_tests(files, state, run_all=options.run_all, since=since)
+    inputs_cache = cache_path(root).parent / INPUTS_CACHE_NAME if facts.cache_file else None
+    inputs = Inputs(root, facts, settings.tests.data, inputs_cache)
+    files = collect_test_files(test_paths, facts, resolver, requirements, needs_deps, graph=graph,
+                               inputs_of=inputs.of, with_closure=recorded)
+    changed = None
+    if recorded:
+        files = with_static(files, facts, state.modules)
+        changed = changed_functions(recorded_keys(state), facts)
+    selection = select_tests(files, state, run_all=options.run_all, since=since, changed=changed)
     if not python:
         selection = whole_files(selection)
     arguments = list(selection.selected)
@@ -181,7 +202,7 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
 
         index, count = parse_shard(options.shard)
         arguments = shard_selection(selection, files, index, count, load_durations(root))
-    return Prepared(files, selection, arguments, sharded, graph)
+    return Prepared(files, selection, arguments, sharded, graph, state, recorded, inputs)
 
 
 def whole_files(selection: Selection) -> Selection:
@@ -207,76 +228,26 @@ def _requirements(root: Path, settings: Settings, test_paths: Sequence[str], fac
 # --- state -------------------------------------------------------------------------------------
 
 
-def _save_state(cache: Path, prepared: Prepared, outcomes: Mapping[str, str], complete: bool) -> None:
+def _save_state(cache: Path, facts: FactsCache, prepared: Prepared, results: Mapping[str, Any],
+                outcomes: Mapping[str, str], complete: bool) -> None:
+    """Remember this run's outcomes (and, recording, what each test executed)."""
     from specmesh_tasks.fsutil import write_if_changed
 
     path = cache / STATE_NAME
+    files, recording, modules = prepared.files, None, None
+    if prepared.recorded and isinstance(results.get("record"), dict):
+        rootdir, root = Path(str(results.get("rootdir") or facts.root)), facts.root.resolve()
+        recording = read_recording(root, results["record"], facts, lambda node: _rebase(node, rootdir, root))
+        modules = update_modules(prepared.state.modules, recording, facts)
+        files = with_static(files, facts, modules)  # the shared functions this run saw count now
     picks = {p: k for p, k in prepared.selection.picks.items() if _ran(p, prepared.arguments)}
-    state = record_outcomes(load_state(path), prepared.files, picks, outcomes, complete=complete)
+    state = record_outcomes(load_state(path), files, picks, outcomes, complete=complete,
+                            recording=recording, modules=modules)
     write_if_changed(path, dump_state(state))
 
 
 def _ran(path: str, arguments: Sequence[str]) -> bool:
     return any(a == path or a.startswith(path + "::") for a in arguments)
-
-
-# --- --since -----------------------------------------------------------------------------------
-
-
-def changes_since(root: Path, ref: str) -> Since:
-    """Files and requirement keys that differ between `ref` and the working tree (GitPython)."""
-    import git  # GitPython: only a --since run pays for its import
-
-    try:
-        git_repo = git.Repo(root, search_parent_directories=True)
-        top = Path(git_repo.working_tree_dir or root).resolve()
-        names = git_repo.git.diff("--name-only", "--no-renames", ref, "--").splitlines()
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UserError(f"error: --since needs a git repository; {root} is not inside one") from None
-    except git.GitCommandError:
-        raise UserError(f"error: --since {ref}: not a revision git knows") from None
-    names += git_repo.untracked_files
-    prefix = "" if top == root else root.relative_to(top).as_posix() + "/"
-    paths = frozenset(n[len(prefix):] for n in names if n.startswith(prefix))
-    spec_paths = sorted(p for p in paths if p.startswith(".specify/") and p.endswith(".md"))
-    old_text = {p: _show(git_repo, ref, prefix + p) for p in spec_paths}
-    return Since(paths, frozenset(changed_requirements(root, old_text)), ref)
-
-
-def _show(git_repo: Any, ref: str, path: str) -> str:
-    import git
-
-    try:
-        return str(git_repo.git.show(f"{ref}:{path}"))
-    except git.GitCommandError:  # added since ref
-        return ""
-
-
-def changed_requirements(root: Path, old_text: Mapping[str, str]) -> set[str]:
-    """Requirement keys whose defining text differs between `old_text` and the files now."""
-    try:
-        from specmesh_tasks.parse.spec import parse_spec
-    except ImportError:
-        return set()
-    changed: set[str] = set()
-    for rel, before in old_text.items():
-        try:
-            now = (root / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            now = ""
-        old_keys, new_keys = _keys(parse_spec(before, rel)), _keys(parse_spec(now, rel))
-        changed |= {k for k in old_keys.keys() | new_keys.keys() if old_keys.get(k) != new_keys.get(k)}
-    return changed
-
-
-def _keys(doc: Any) -> dict[str, str]:
-    from specmesh_tasks.affected.fingerprints import REQUIREMENT_KINDS, is_area_less
-
-    feature = doc.spec_id or ""
-    return {
-        (f"{feature}/{d.id}" if is_area_less(d.id) else d.id): d.digest
-        for d in doc.definitions if d.kind in REQUIREMENT_KINDS
-    }
 
 
 # --- running -----------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ from typing import Any, NoReturn
 class PytestChild:
     """A pytest subprocess over a selection (see the module docstring)."""
 
-    def __init__(self, root: Path, arguments: Sequence[str], extra: Sequence[str], junit: str | None) -> None:
+    def __init__(self, root: Path, arguments: Sequence[str], extra: Sequence[str], junit: str | None,
+                 *, record: bool = False) -> None:
         self.root = root
         self.tmp = tempfile.TemporaryDirectory(prefix="specmesh-")
         self.results_file = Path(self.tmp.name) / "results.json"
@@ -52,6 +53,8 @@ class PytestChild:
         command = [sys.executable, "-m", "specmesh_tasks.affected.runner",
                    "-p", "specmesh_tasks.affected.pytest_results", f"--specmesh-results={self.results_file}",
                    f"--specmesh-select={select_file}", *extra]
+        if record:  # what each test executes (affected/recorder.py)
+            command.append(f"--specmesh-record={root}")
         if junit:
             command.append(f"--junitxml={Path(junit).resolve()}")
         command += selection_dirs(arguments)

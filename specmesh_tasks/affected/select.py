@@ -1,12 +1,20 @@
-"""Which tests to run, and what to remember after they ran. Pure functions over plain data.
+"""Which tests to run. Pure functions over plain data (the state is read and written by `record`).
 
 A test file is selected whole when its file fingerprint differs from the one recorded at its last
 passing run (its own text, a conftest above it, or a project file it imports changed), or when it
 has no record yet. Otherwise only the tests citing a requirement whose fingerprint changed are
 selected (`file.py::TestC::test_x`; a file-level tag selects the whole file), plus the tests that
-failed last time (always re-run until they pass). With `since` (a `--since REF` run) the record is
-ignored: a file is selected when a dependency is among the changed paths, a test when a
-requirement it depends on is among the changed requirement keys.
+failed last time (always re-run until they pass).
+
+With recorded dependencies (`recorded`), the whole file is selected when its *static*
+fingerprint changed (what the recording cannot see: module-level code, signatures, files never
+measured, the test file itself, configuration); a change inside function bodies selects the
+tests that executed a changed function in their last passing run, plus, when anything the file
+can import changed, the tests that were never recorded or whose record cannot be trusted.
+
+With `since` (a `--since REF` run) the record is ignored: a file is selected when a dependency is
+among the changed paths, a test when a requirement it depends on is among the changed
+requirement keys.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: `record` reads the state without the fingerprint machinery
     from specmesh_tasks.affected.fingerprints import Citation, TestFile
+    from specmesh_tasks.affected.recorded import FunctionKey, TestKeys
 
 MAX_LISTED = 5
+OUTSIDE_BODIES = "outside function bodies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +38,18 @@ class FileRecord:
     fingerprint: str = ""  # file fingerprint at its last run without errors
     requirements: Mapping[str, str] = field(default_factory=dict)  # key -> fingerprint
     failed: tuple[str, ...] = ()  # node IDs (params stripped) that failed; the file itself = all
+    static: str = ""  # static fingerprint at its last whole passing run (recorded granularity)
+    tests: Mapping[str, TestKeys] = field(default_factory=dict)  # test name -> what it executed
 
 
 @dataclass(frozen=True, slots=True)
 class State:
-    """Per test file records, and the digest each dependency had when it last passed (for --explain)."""
+    """Per test file records, the digest each dependency had when it last passed (for --explain),
+    and the measured files with their shared functions (recorded granularity)."""
 
     files: Mapping[str, FileRecord] = field(default_factory=dict)
     digests: Mapping[str, str] = field(default_factory=dict)
+    modules: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +89,10 @@ def select_tests(
     *,
     run_all: bool = False,
     since: Since | None = None,
+    changed: frozenset[FunctionKey] | None = None,
 ) -> Selection:
-    """Decide, per test file, whether all, some or none of its tests run."""
+    """Decide, per test file, whether all, some or none of its tests run; `changed`: the recorded
+    function keys whose body changed (recorded granularity; None otherwise)."""
     picks: dict[str, Pick] = {}
     reasons: dict[str, tuple[str, ...]] = {}
     for test_file in files:
@@ -86,7 +102,7 @@ def select_tests(
         elif since is not None:
             pick, why = _pick_since(test_file, since)
         else:
-            pick, why = _pick(test_file, state)
+            pick, why = _pick(test_file, state, changed)
         if pick is not None:
             picks[test_file.path] = pick
             reasons[test_file.path] = (*why, *(f"syntax error in {e}" for e in test_file.errors))
@@ -97,16 +113,56 @@ def select_tests(
     return Selection(tuple(selected), deselected, reasons, picks)
 
 
-def _pick(test_file: TestFile, state: State) -> tuple[Pick | None, list[str]]:
+def _pick(test_file: TestFile, state: State, changed: frozenset[FunctionKey] | None,
+          ) -> tuple[Pick | None, list[str]]:
     record = state.files.get(test_file.path)
     if record is None:
         return Pick(True), ["no passing run recorded"]
-    if record.fingerprint != test_file.fingerprint:
-        changed = [p for p, d in test_file.deps.items() if state.digests.get(p) != d]
-        return Pick(True), [_changed_files(changed, test_file.path)]
+    recorded = changed is not None and bool(record.static)
+    if recorded and record.static != test_file.static:
+        deps = [f"{p}::{OUTSIDE_BODIES}" if d.startswith("s:") else p  # a skeleton (`recorded.static_key`)
+                for p, d in test_file.deps.items() if state.digests.get(p) != d]
+        return Pick(True), [_changed_files(deps, test_file.path)]
+    if not recorded and record.fingerprint != test_file.fingerprint:
+        deps = [p for p, d in test_file.deps.items() if state.digests.get(p) != d]
+        return Pick(True), [_changed_files(deps, test_file.path)]
     if test_file.path in record.failed:
         return Pick(True), ["failed last run"]
-    return _partial(test_file, stale_citations(test_file.citations, record), _known_failures(test_file, record.failed))
+    executors = _executors(test_file, record, changed) if recorded and changed is not None else {}
+    if executors is None:
+        return Pick(True), ["a function body changed and the file's tests are not known"]
+    return _partial(test_file, stale_citations(test_file.citations, record),
+                    _known_failures(test_file, record.failed), executors)
+
+
+def _executors(test_file: TestFile, record: FileRecord, changed: frozenset[FunctionKey],
+               ) -> dict[str, str] | None:
+    """Test name -> why it reruns: it executed a changed function; or something the file can
+    import changed and it was never recorded, or its record cannot be trusted. None when the
+    file's tests are not known."""
+    reach_changed = record.fingerprint != test_file.fingerprint
+    found: dict[str, str] = {}
+    for name, keys in record.tests.items():
+        if keys is None:
+            if reach_changed:
+                found[name] = "its record cannot be trusted (it starts a process or replaces the tracer)"
+            continue
+        ran = sorted(f"{k.path}::{k.name}" for k in keys & changed)
+        if ran:
+            more = f" +{len(ran) - MAX_LISTED}" if len(ran) > MAX_LISTED else ""
+            found[name] = "ran changed " + ", ".join(ran[:MAX_LISTED]) + more
+    if reach_changed:
+        if test_file.tests is None:
+            return None
+        for leaf in _leaves(test_file.tests):
+            if leaf not in record.tests and not any(n.startswith(leaf + "::") for n in record.tests):
+                found[leaf] = "never recorded"
+    return found
+
+
+def _leaves(names: Sequence[str]) -> list[str]:
+    """Test names that hold no other (`TestC::test_x`, not `TestC`)."""
+    return [n for n in names if not any(o.startswith(n + "::") for o in names)]
 
 
 def stale_citations(citations: Iterable[Citation], record: FileRecord) -> list[Citation]:
@@ -118,7 +174,8 @@ def stale_citations(citations: Iterable[Citation], record: FileRecord) -> list[C
 
 
 def _pick_since(test_file: TestFile, since: Since) -> tuple[Pick | None, list[str]]:
-    changed = sorted(k for k in test_file.deps if k.partition("::")[0] in since.paths)
+    # (an input `pyproject.toml [tool.pytest]` counts when its file changed)
+    changed = sorted(k for k in test_file.deps if k.partition("::")[0].partition(" ")[0] in since.paths)
     if changed:
         return Pick(True), [_changed_files(changed, test_file.path, since.ref)]
     return _partial(test_file, cites_changed(test_file.citations, since.requirements), ())
@@ -132,15 +189,18 @@ def cites_changed(citations: Iterable[Citation], changed: Collection[str]) -> li
 
 
 def _partial(test_file: TestFile, stale: Sequence[Citation], failed: Sequence[str],
-             ) -> tuple[Pick | None, list[str]]:
-    """Select the tests citing a changed requirement plus the failed ones."""
-    if not stale and not failed:
+             executors: Mapping[str, str] | None = None) -> tuple[Pick | None, list[str]]:
+    """Select the tests citing a changed requirement, the failed ones, and `executors`."""
+    executors = executors or {}
+    if not stale and not failed and not executors:
         return None, []
     keys = tuple(sorted({c.key for c in stale}))
     why = [f"requirement {key} changed" for key in keys]
     if failed:
         why.append("failed last run: " + ", ".join(failed))
+    why += [f"{name} {reason}" for name, reason in sorted(executors.items())]
     nodes = {f"{test_file.path}::{c.test}" if c.test else test_file.path for c in stale} | set(failed)
+    nodes |= {f"{test_file.path}::{name}" for name in executors}
     if test_file.path in nodes:  # a file-level tag, or a failure we cannot pin to a test
         return Pick(True, (), keys), why
     return Pick(False, tuple(sorted(_outermost(nodes))), keys), why
@@ -185,58 +245,3 @@ def _listed(path: str, names: list[str]) -> str:
     shown = ", ".join(sorted(names)[:MAX_LISTED])
     more = f" +{len(names) - MAX_LISTED}" if len(names) > MAX_LISTED else ""
     return f"{path} ({shown}{more})"
-
-
-def record_outcomes(
-    state: State,
-    files: Sequence[TestFile],
-    picks: Mapping[str, Pick],
-    outcomes: Mapping[str, str],
-    *,
-    complete: bool,
-) -> State:
-    """The state after running `picks`; `outcomes` maps node IDs (file-relative to the root) to
-    passed/failed/skipped/error. An incomplete run (stopped early, `-k`) records failures only."""
-    by_path = {f.path: f for f in files}
-    records = dict(state.files)
-    digests = dict(state.digests)
-    grouped: dict[str, dict[str, str]] = {}
-    for node, outcome in outcomes.items():
-        grouped.setdefault(node.partition("::")[0], {})[node] = outcome
-    for path, pick in picks.items():
-        test_file = by_path.get(path)
-        if test_file is None:
-            continue
-        mine = grouped.get(path, {})
-        failed = _nodes_with(mine, ("failed", "error"))
-        old = records.get(path, FileRecord())
-        if not complete:
-            still = tuple(sorted(set(old.failed) - _nodes_with(mine, ("passed",)) | failed))
-            records[path] = FileRecord(old.fingerprint, old.requirements, still)
-            continue
-        records[path] = _after_run(old, test_file, pick, failed)
-        if records[path].fingerprint == test_file.fingerprint:
-            digests.update(test_file.deps)
-    return State(records, digests)
-
-
-def _after_run(old: FileRecord, test_file: TestFile, pick: Pick, failed: set[str]) -> FileRecord:
-    current = {c.key: c.fingerprint for c in test_file.citations}
-    if pick.whole:
-        # Everything ran against the current files: remember them, keep only the new failures.
-        return FileRecord(test_file.fingerprint, current, tuple(sorted(failed)))
-    requirements = dict(old.requirements)
-    requirements.update({k: current[k] for k in pick.requirements if k in current})
-    ran = set(pick.nodes)
-    still = {n for n in old.failed if n not in ran and not any(n.startswith(r + "::") for r in ran)}
-    return FileRecord(old.fingerprint, requirements, tuple(sorted(still | failed)))
-
-
-def _nodes_with(outcomes: Mapping[str, str], wanted: tuple[str, ...]) -> set[str]:
-    return {_strip_params(n) for n, o in outcomes.items() if o in wanted}
-
-
-def _strip_params(node: str) -> str:
-    """`f.py::test_x[1]` -> `f.py::test_x`: a parameter ID may not exist next time."""
-    head, sep, last = node.rpartition("::")
-    return f"{head}{sep}{last.partition('[')[0]}" if sep else node

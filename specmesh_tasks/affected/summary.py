@@ -6,10 +6,10 @@
   imports that run at import time, literal dynamic imports and `pytest_plugins`);
 - the function bodies a recorded run can attribute to tests (`Body`): every function defined at
   module level or in a class body (methods, at any depth of classes), by qualified name, with the
-  lines of its body and their digest; and the digest of the *skeleton*, the file with those
-  bodies left out (module-level code, class bodies, decorators, signatures, default arguments).
-  A function inside a function is part of the outer body; a body that starts on its signature's
-  line (`def f(): return 1`) stays in the skeleton.
+  lines after its signature's colon to its last statement and their digest; and the digest of
+  the *skeleton*, the file with those bodies left out (module-level code, class bodies,
+  decorators, signatures, default arguments). A function inside a function is part of the outer
+  body; a body that starts on its signature's line (`def f(): return 1`) stays in the skeleton.
 
 References are read from the source text with a regex (every identifier and dotted chain,
 strings and comments included): a superset of what the code can name, at C speed. The summary is
@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import io
 import re
+import tokenize
 from typing import Any, NamedTuple
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -132,11 +134,31 @@ def function_bodies(tree: ast.Module, lines: list[str]) -> dict[str, Body]:
             if isinstance(node, ast.ClassDef):
                 stack.append((f"{prefix}{node.name}.", node.body))
             elif isinstance(node, _FUNCTIONS):
-                first, last = node.body[0].lineno, node.end_lineno or node.body[-1].lineno
-                own_line = not lines[first - 1][:node.body[0].col_offset].strip()
-                if first > node.lineno and own_line:
+                colon = _signature_end(lines, node)
+                first, last = colon + 1, node.end_lineno or node.body[-1].lineno
+                if colon and first <= node.body[0].lineno:  # the body starts on a line of its own
                     found[prefix + node.name] = Body(first, last, digest_text("\n".join(lines[first - 1:last])))
     return found
+
+
+def _signature_end(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The line of the colon that ends a def's signature (0 if it cannot be found): the body is
+    what follows it, comments above the first statement included."""
+    source = "\n".join(lines[node.lineno - 1:node.body[0].lineno]) + "\n"
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in "([{":
+                depth += 1
+            elif token.string in ")]}":
+                depth -= 1
+            elif token.string == ":" and depth == 0:
+                return node.lineno + token.start[0] - 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return 0
 
 
 def _flatten(statements: list[ast.stmt]) -> list[ast.stmt]:

@@ -436,8 +436,8 @@ def test_a_plain_run_with_a_bad_config_is_one_line_and_starts_no_pytest(project:
 CACHE_SHAPES = {  # each affected cache, damaged in the ways a crash or a bad copy can leave it
     "affected-state.json": ['[]', '{"schema": 1, "files": []}', '{"schema": 1, "files": {"tests/test_core.py": 3}}',
                             '{"schema": 1, "files": {"tests/test_core.py": {"req": []}}, "digests": 7}'],
-    "affected-files.json": ['[1]', '{"schema": 4, "files": {"src/app/core.py": {"digest": []}}}',
-                            '{"schema": 4, "files": {"tests/test_core.py": {"stamp": "x", "summary": 1}}}'],
+    "affected-files.json": ['[1]', '{"schema": 5, "files": {"src/app/core.py": {"digest": []}}}',
+                            '{"schema": 5, "files": {"tests/test_core.py": {"stamp": "x", "summary": 1}}}'],
     "affected-edges.json": ['"edges"', '{"schema": 2, "file_level": true, "files": {"tests/test_core.py": []}}',
                             '{"schema": 2, "file_level": true, "files": {"tests/test_core.py": {"edges": 1}}}'],
     "affected-requirements.json": ['[]', '{"schema": 1, "stamp": [], "own": 1}'],

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from specmesh_tasks.affected.fingerprints import Citation, TestFile, file_fingerprint
-from specmesh_tasks.affected.select import (
-    FileRecord,
-    Pick,
-    Since,
-    State,
-    record_outcomes,
-    select_tests,
-)
+from specmesh_tasks.affected.record import record_outcomes
+from specmesh_tasks.affected.select import FileRecord, Pick, Since, State, select_tests
 
 
 def tf(path: str, deps: dict[str, str], citations: tuple[Citation, ...] = (),
