@@ -32,10 +32,14 @@ class TestsSettings:
     paths: tuple[str, ...] = ()
     sources: tuple[str, ...] = (".",)
     command: str | None = None
+    # "recorded": a change inside a function body reruns the tests that executed it in their last
+    # passing run; anything else (module level, signatures, never recorded) as "file".
     # "file": a change anywhere in an imported source file reruns its tests (the contract's rule);
     # "definition": only a change to a function/class the test can reach (module-level code and
-    # anything unparseable still count whole) - fewer reruns, opt-in.
+    # anything unparseable still count whole).
     granularity: str = "file"
+    # data files tests read: (glob, test file globs or None for every test), sorted by glob
+    data: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,7 @@ def _build(data: dict[str, Any], source: str | None) -> Settings:
         tests=TestsSettings(
             tuple(tests.get("paths") or ()), tuple(tests.get("sources") or (".",)), tests.get("command"),
             tests.get("granularity", "file"),
+            tuple(sorted((g, None if v == "all" else tuple(v)) for g, v in (tests.get("data") or {}).items())),
         ),
         specs=SpecsSettings(
             tuple(specs.get("statuses", defaults.specs.statuses)),

@@ -24,7 +24,9 @@ class TestsConfig(_Strict):
     paths: list[str] | None = None
     sources: list[str] = ["."]
     command: str | None = None
-    granularity: Literal["file", "definition"] = "file"
+    granularity: Literal["recorded", "file", "definition"] = "file"
+    # data files tests read: glob -> the test files (globs) that read them, or "all"
+    data: dict[str, list[str] | Literal["all"]] = {}
 
 
 class SpecsConfig(_Strict):

@@ -72,6 +72,14 @@ def test_unchanged_file_is_served_from_cache_without_yaml(tmp_path: Path) -> Non
     assert first.digest == load_settings(tmp_path).digest
 
 
+def test_test_data_globs_map_to_test_files_or_all(tmp_path: Path) -> None:
+    write_config(tmp_path, "tests:\n  granularity: recorded\n  data:\n    'tests/data/**': [tests/test_io.py]\n"
+                 "    'fixtures/**': all\n")
+    tests = load_settings(tmp_path).tests
+    assert tests.granularity == "recorded"
+    assert tests.data == (("fixtures/**", None), ("tests/data/**", ("tests/test_io.py",)))
+
+
 def test_every_problem_is_reported_at_once_in_line_order(tmp_path: Path) -> None:
     path = write_config(tmp_path, "plan:\n  colour: red\ngates:\n  rulez: {}\n  rules: {SM999: warning, SM2O4: off}\n"
                         "tests:\n  granularity: fine\n")
@@ -83,7 +91,7 @@ def test_every_problem_is_reported_at_once_in_line_order(tmp_path: Path) -> None
         f"error: {path}:4: gates.rulez: unknown key; did you mean 'rules'?",
         f"error: {path}:5: gates.rules.SM2O4: unknown rule 'SM2O4'; did you mean 'SM204'?",
         f"error: {path}:5: gates.rules.SM999: unknown rule 'SM999'",  # nothing near: no guess
-        f"error: {path}:7: tests.granularity: Input should be 'file' or 'definition'",
+        f"error: {path}:7: tests.granularity: Input should be 'recorded', 'file' or 'definition'",
     ]
 
 
