@@ -5,7 +5,7 @@
   the tree at REF and the tree now, or a feature that is planned now and was not at REF. Both
   hashes use the current template: template changes are not spec changes.
 - tests: the tests `specmesh test --since REF` selects for spec reasons, through the same two
-  functions it uses (`affected.run.changed_requirements`, `affected.select.cites_changed`).
+  functions it uses (`affected.since.changed_requirements`, `affected.select.cites_changed`).
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ def _read(path: Path) -> str:
 
 def selected_tests(root: Path, sources: Sources, diff: SpecDiff) -> tuple[str, ...]:
     """Test node IDs `specmesh test --since REF` selects because a requirement they cite changed."""
-    from specmesh_tasks.affected.run import changed_requirements
     from specmesh_tasks.affected.select import cites_changed
+    from specmesh_tasks.affected.since import changed_requirements
 
     changed = changed_requirements(root, diff.old_text)
     if not changed:
