@@ -28,7 +28,7 @@ def expand(patterns: Sequence[str]) -> list[Path]:
     found: list[Path] = []
     for pattern in patterns:
         if any(c in pattern for c in "*?["):
-            matches = sorted(glob.glob(pattern, recursive=True))
+            matches = sorted(m for m in glob.glob(pattern, recursive=True) if Path(m).is_file())  # no FIFO
             if not matches:
                 raise UserError(f"error: --results {pattern}: no file matches")
             found.extend(Path(m) for m in matches)

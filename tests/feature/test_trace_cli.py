@@ -185,3 +185,16 @@ def test_text_report_is_a_table_per_feature_then_what_is_not_covered(project: Pa
     assert done.returncode == 0, done.stderr
     expected = (Path(__file__).parents[1] / "golden" / "trace" / "loan.txt").read_text(encoding="utf-8")
     assert done.stdout == expected
+
+
+def readme_block(after: str) -> list[str]:
+    """The lines of the README's code block that follows the line starting with `after`."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split(after, 1)[1].split("```", 2)[1]
+    return [line for line in block.splitlines()[1:] if line.strip() and line.strip() != "…"]
+
+
+def test_the_readme_excerpt_is_real_output_of_the_example() -> None:
+    golden = (Path(__file__).parents[1] / "golden" / "trace" / "loan.txt").read_text(encoding="utf-8").splitlines()
+    excerpt = readme_block("On the example project, after `specmesh test`:")
+    assert excerpt and all(line in golden for line in excerpt), [x for x in excerpt if x not in golden]
