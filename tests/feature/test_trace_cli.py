@@ -8,9 +8,11 @@ works on its own copy of that. Every command runs as a user runs it: `specmesh â
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,8 +167,6 @@ def test_results_from_junit_files_one_per_shard(project: Path, run_specmesh: Run
 
 
 def _pytest() -> list[str]:
-    import sys
-
     return [sys.executable, "-m", "pytest"]
 
 
@@ -198,3 +198,14 @@ def test_the_readme_excerpt_is_real_output_of_the_example() -> None:
     golden = (Path(__file__).parents[1] / "golden" / "trace" / "loan.txt").read_text(encoding="utf-8").splitlines()
     excerpt = readme_block("On the example project, after `specmesh test`:")
     assert excerpt and all(line in golden for line in excerpt), [x for x in excerpt if x not in golden]
+
+
+def test_the_reports_load_neither_doit_nor_jinja2_nor_gitpython(project: Path) -> None:
+    script = ("import sys\nfrom specmesh_tasks.trace.command import main\n"
+              "main(['trace', '--format', 'html', '--output', 'out.html'])\nmain(['impact', 'M-BOOK'])\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'doit', 'jinja2', 'git', 'pydantic'}))\n")
+    env = {k: v for k, v in os.environ.items() if k != "SPECMESH_ROOT"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"  # `--since` alone imports GitPython
