@@ -11,12 +11,15 @@ import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specmesh_tasks.errors import ConfigError
 
+if TYPE_CHECKING:
+    from specmesh_tasks.freshness import Stamp
+
 CONFIG_NAME = "specmesh.yaml"
-SETTINGS_CACHE_VERSION = 1
+SETTINGS_CACHE_VERSION = 2  # 2: keyed by a freshness stamp
 SEVERITIES = ("error", "warning", "info", "off")
 
 
@@ -84,14 +87,16 @@ def load_settings(root: Path) -> Settings:
         return _build({}, None)
     except OSError as exc:  # a symlink loop, a directory we may not enter
         raise ConfigError(file=path, key="", line=0, problem=f"cannot read: {exc.strerror or exc}") from None
-    stamp = [st.st_mtime_ns, st.st_size]
+    from specmesh_tasks.freshness import settled, stamp_from_stat
+
+    stamp = stamp_from_stat(st)
     cached = _read_cache(root, stamp)
     if cached is not None:
         return _build(cached, str(path))
     from specmesh_tasks.config_check import validate_config_text
 
     data = validate_config_text(_read_config(root, path, st.st_mode), path)
-    _write_cache(root, stamp, data)
+    _write_cache(root, settled(stamp), data)
     return _build(data, str(path))
 
 
@@ -126,21 +131,30 @@ def _cache_file(root: Path) -> Path:
     return cache_dir(root) / "config.json"
 
 
-def _read_cache(root: Path, stamp: list[int]) -> dict[str, Any] | None:
-    try:
-        data = json.loads(_cache_file(root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _read_cache(root: Path, stamp: Stamp) -> dict[str, Any] | None:
+    """The validated settings stored for a config file of this stamp (`freshness`), if any."""
+    from specmesh_tasks.freshness import stamp_from_row, unchanged
+    from specmesh_tasks.state import read_cache, set_aside
+
+    file = _cache_file(root)
+    data = read_cache(file)
+    if data is None:
         return None
-    if data.get("version") != SETTINGS_CACHE_VERSION or data.get("stamp") != stamp:
+    if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
+        set_aside(file, "unexpected content")
         return None
-    settings = data.get("settings")
-    return settings if isinstance(settings, dict) else None
+    if data.get("version") != SETTINGS_CACHE_VERSION or not unchanged(stamp_from_row(data.get("stamp")), stamp):
+        return None
+    settings: dict[str, Any] = data["settings"]
+    return settings
 
 
-def _write_cache(root: Path, stamp: list[int], settings: dict[str, Any]) -> None:
+def _write_cache(root: Path, stamp: Stamp | None, settings: dict[str, Any]) -> None:
+    """Store the validated settings; an unsettled stamp is stored as None, never to match."""
+    from specmesh_tasks.freshness import stamp_to_row
     from specmesh_tasks.fsutil import write_if_changed
 
-    payload = {"version": SETTINGS_CACHE_VERSION, "stamp": stamp, "settings": settings}
+    payload = {"version": SETTINGS_CACHE_VERSION, "stamp": stamp_to_row(stamp), "settings": settings}
     with contextlib.suppress(OSError):  # a read-only tree still works; it just validates every time
         write_if_changed(_cache_file(root), json.dumps(payload, sort_keys=True))
 

@@ -1,5 +1,5 @@
 """Which saved files matter to the watcher, and which task groups they concern. Pure, no I/O
-except `OwnWrites`, which compares file stats.
+except `OwnWrites`, which compares file stamps (`freshness`).
 
 Grouping (paths relative to the root, `/` separators):
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from watchfiles import Change, DefaultFilter
 
 from specmesh_tasks.discover import SKIPPED_DIRS
+from specmesh_tasks.freshness import Stamp, file_stamp
 
 GROUPS = ("gates", "plan", "tasks", "test")
 ALL_GROUPS = frozenset(GROUPS)
@@ -98,18 +99,6 @@ def make_test_matcher(patterns: Iterable[re.Pattern[str]]) -> Callable[[str], bo
     return lambda rel: any(p.match(rel) for p in compiled)
 
 
-Stamp = tuple[int, int, int]
-
-
-def stamp_of(path: str) -> Stamp | None:
-    """(mtime_ns, size, inode) of a file, or None when it does not exist."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 # The kernel stamps mtimes from a coarse clock that can lag the wall clock by a tick or two.
 CLOCK_SLACK_NS = 50_000_000
 
@@ -131,7 +120,7 @@ class OwnWrites:
 
     def record(self, targets: Iterable[str], inputs: Iterable[str], started_ns: int, ended_ns: int) -> None:
         """Remember the targets' stats and the cycle's time window (absolute paths)."""
-        self.targets = {path: stamp_of(path) for path in targets}
+        self.targets = {path: file_stamp(path) for path in targets}
         self.inputs = frozenset(inputs)
         self.window = (started_ns - CLOCK_SLACK_NS, ended_ns + CLOCK_SLACK_NS)
 
@@ -142,8 +131,8 @@ class OwnWrites:
         by the target snapshot.
         """
         if path in self.targets:
-            return stamp_of(path) == self.targets[path]
+            return file_stamp(path) == self.targets[path]
         if protected or path in self.inputs:
             return False
-        stamp = stamp_of(path)
-        return stamp is not None and self.window[0] <= stamp[0] <= self.window[1]
+        stamp = file_stamp(path)
+        return stamp is not None and self.window[0] <= stamp.mtime_ns <= self.window[1]

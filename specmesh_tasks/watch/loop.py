@@ -23,6 +23,7 @@ from doit.exceptions import InvalidCommand, InvalidDodoFile, InvalidTask
 
 from specmesh_tasks import doit_errors
 from specmesh_tasks.errors import SpecmeshError
+from specmesh_tasks.freshness import file_stamp
 from specmesh_tasks.state import LockBusyError, run_lock
 from specmesh_tasks.watch.changes import (
     CLOCK_SLACK_NS,
@@ -31,7 +32,6 @@ from specmesh_tasks.watch.changes import (
     is_ignored,
     is_protected,
     make_test_matcher,
-    stamp_of,
     transient,
 )
 from specmesh_tasks.watch.monitor import ChangeFeed, RawChanges, TestStopper
@@ -178,8 +178,8 @@ class WatchLoop:
                     continue
                 if is_protected(rel, is_test) or path in declared("inputs"):
                     return True
-                stamp = stamp_of(path)
-                if stamp is not None and stamp[0] < started_ns - CLOCK_SLACK_NS:
+                stamp = file_stamp(path)
+                if stamp is not None and stamp.mtime_ns < started_ns - CLOCK_SLACK_NS:
                     return True  # an older file moved in, not written by this cycle
             return False
 

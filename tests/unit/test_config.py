@@ -58,7 +58,7 @@ def test_invalid_yaml_reports_its_line(tmp_path: Path) -> None:
     assert "invalid YAML" in str(info.value)
 
 
-def test_unchanged_file_is_served_from_cache_without_yaml(tmp_path: Path) -> None:
+def test_unchanged_file_is_served_from_cache_without_yaml(tmp_path: Path, settled_clock: None) -> None:
     write_config(tmp_path, "gates:\n  strict: true\n")
     first = load_settings(tmp_path)
     import subprocess
@@ -132,3 +132,33 @@ def test_a_symlink_inside_the_root_is_read(tmp_path: Path) -> None:
     (tmp_path / ".specify").mkdir()
     (tmp_path / ".specify" / "specmesh.yaml").symlink_to(tmp_path / "config" / "specmesh.yaml")
     assert load_settings(tmp_path).gates.strict is True
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_not_served_from_cache(tmp_path: Path, settled_clock: None) -> None:
+    import os
+    import subprocess
+    import time
+
+    path = write_config(tmp_path, "gates:\n  strict: true \n")
+    assert load_settings(tmp_path).gates.strict
+    before = path.stat()
+    time.sleep(0.01)  # ctime ticks with a coarse clock: the edit must land in a later tick
+    path.write_text("gates:\n  strict: false\n", encoding="utf-8")  # the same size
+    reference = tmp_path / "reference"
+    reference.write_text("", encoding="utf-8")
+    os.utime(reference, ns=(before.st_atime_ns, before.st_mtime_ns))
+    subprocess.run(["touch", "-r", str(reference), str(path)], check=True)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert not load_settings(tmp_path).gates.strict
+
+
+@pytest.mark.parametrize("junk", ["not json", "[]", '{"version": 2, "stamp": [1], "settings": 3}'])
+def test_a_damaged_settings_cache_is_set_aside_and_rebuilt(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], junk: str) -> None:
+    write_config(tmp_path, "gates:\n  strict: true\n")
+    cache = tmp_path / ".specify/.cache/config.json"
+    load_settings(tmp_path)
+    cache.write_text(junk, encoding="utf-8")
+    assert load_settings(tmp_path).gates.strict
+    assert ".specify/.cache/config.json was damaged" in capsys.readouterr().err
+    assert (tmp_path / ".specify/.cache/config.json.damaged").read_text(encoding="utf-8") == junk

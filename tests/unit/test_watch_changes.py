@@ -133,3 +133,16 @@ def test_a_file_created_and_gone_in_one_burst_is_scratch_whatever_its_name(tmp_p
     raw = {(Change.added, gone), (Change.modified, gone), (Change.deleted, gone),
            (Change.added, kept), (Change.deleted, deleted)}
     assert transient(raw) == {gone}  # a person's deletion (never created here) still counts
+
+
+def test_an_edit_of_a_target_that_keeps_size_and_mtime_is_not_ours(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text("ours\n")
+    own = OwnWrites()
+    own.record([str(plan)], [], time.time_ns(), time.time_ns())
+    assert own.is_own(str(plan), protected=False)
+    before = plan.stat()
+    time.sleep(0.01)  # ctime ticks with a coarse clock: the edit must land in a later tick
+    plan.write_text("mine\n")
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))  # what touch -r does
+    assert not own.is_own(str(plan), protected=False)
