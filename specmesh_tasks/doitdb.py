@@ -14,7 +14,8 @@ The backend (`QuietJsonDB`):
   atomically, recreating the cache folder if it was deleted meanwhile;
 - stores, for a file an action declared it read (`read_inputs`), the state of what it read: if
   the file changed after the action read it, a state that never matches is stored instead of
-  the file's new state, so the next run runs the task again.
+  the file's new state, so the next run runs the task again; an action that wants to run again
+  next time whatever happens (a blocked plan, to report it again) returns `run_again()`.
 
 The checker (`MD5Checker`, the name doit already knows) keys a file by its `freshness` stamp
 (size, mtime, ctime, inode), then its md5: `touch -r`, `cp -p` and `rsync -t` cannot hide an edit.
@@ -40,8 +41,8 @@ from doit.dependency import MD5Checker as DoitMD5Checker
 from specmesh_tasks.freshness import Stamp, file_stamp, settled, stamp_from_stat, stamp_to_row
 
 _MISSING = object()
-# A task's values carry the stamps of the files its action read under this key (`read_inputs`);
-# the backend uses them and does not store them.
+# A task's values carry the stamps of the files its action read under this key (`read_inputs`),
+# or True to run again next time (`run_again`); the backend uses it and does not store it.
 READ_KEY = "specmesh:read"
 # The state stored for a file that changed while its task ran: it never matches a real file.
 CHANGED_WHILE_RUNNING = [-1, -1, -1, -1, "", 0]
@@ -70,6 +71,11 @@ def read_inputs(paths: Any) -> dict[str, Any]:
     return {READ_KEY: {str(p): stamp_to_row(file_stamp(p)) for p in paths}}
 
 
+def run_again() -> dict[str, Any]:
+    """Values for an action to return when its task must run next time, changed or not."""
+    return {READ_KEY: True}
+
+
 # --------------------------------------------------------------------------- the backend
 
 class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
@@ -83,7 +89,8 @@ class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
         self.codec = codec
         self._db: dict[str, dict[str, Any]] | None = None
         self._dirty = False
-        self._read: dict[str, dict[str, Any]] = {}
+        # What each task saved in this run read: path -> stamp row, or True (run it again).
+        self._read: dict[str, Any] = {}
 
     def _open(self) -> dict[str, dict[str, Any]]:
         from specmesh_tasks.state import LockBusyError, hold_lock
@@ -129,23 +136,27 @@ class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
 
     def set(self, task_id: str, dependency: str, value: Any) -> None:
         db = self._db if self._db is not None else self._open()
-        if dependency == "_values_:" and isinstance(value, dict):
-            value = self._take_reads(task_id, value)
-        elif task_id in self._read and dependency in self._read[task_id]:
-            value = _as_read(value, self._read[task_id][dependency])
+        if dependency == "_values_:" and isinstance(value, dict) and READ_KEY in value:
+            value = self._take_reads(db, task_id, value)
+        elif task_id in self._read and _is_file_state(value):
+            value = _as_read(value, dependency, self._read[task_id])
         deps = db.setdefault(task_id, {})
         if not same_value(deps.get(dependency, _MISSING), value):
             self._dirty = True
         deps[dependency] = value
 
-    def _take_reads(self, task_id: str, values: dict[str, Any]) -> dict[str, Any]:
-        """Keep what the task read for its file_dep states (doit stores values first)."""
-        read = values.get(READ_KEY)
-        if isinstance(read, dict):
+    def _take_reads(self, db: dict[str, dict[str, Any]], task_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Keep what the task read for the file states doit stores next (it stores values first);
+        to run the task again, forget its stored file states now (doit keeps a state it finds
+        unchanged)."""
+        read = values[READ_KEY]
+        if read is True:
+            for dep, state in db.get(task_id, {}).items():
+                if _is_file_state(state):
+                    db[task_id][dep] = list(CHANGED_WHILE_RUNNING)
+        if isinstance(read, dict) or read is True:
             self._read[task_id] = read
-        else:
-            self._read.pop(task_id, None)
-        return {k: v for k, v in values.items() if k != READ_KEY} if READ_KEY in values else values
+        return {k: v for k, v in values.items() if k != READ_KEY}
 
     def remove(self, task_id: str) -> None:
         db = self._db if self._db is not None else self._open()
@@ -205,10 +216,17 @@ class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
             raise
 
 
-def _as_read(state: Any, read_row: Any) -> Any:
-    """The state to store for a file its action read at `read_row`: `state` when the file is
-    still as it was read, else one that makes the task run again."""
-    if isinstance(state, list) and len(state) == 6 and state[:4] == read_row:
+def _is_file_state(value: Any) -> bool:
+    """A file's state as `MD5Checker` stores it (not one of doit's own entries)."""
+    return isinstance(value, list) and len(value) == 6
+
+
+def _as_read(state: list[Any], dependency: str, read: Any) -> list[Any]:
+    """The state to store for a file its task read (`read`: path -> stamp row, or True to run the
+    task again): `state` when the file is still as it was read, else one that never matches."""
+    if read is not True and dependency not in read:
+        return state  # a file the action did not say it read
+    if read is not True and state[:4] == read[dependency]:
         return state
     return list(CHANGED_WHILE_RUNNING)
 

@@ -7,6 +7,8 @@ It sits above `parse/` and `model/` (the model never imports a parser) and is wh
   tags), for a caller that looks at everything.
 - `parse_cache_for(root)` + `load_one(root, rel, store)`: one spec through the same cache, for a
   caller that knows which files it needs.
+- `load_outline(root, entries, store)`: the overview specs in full and every other spec as the
+  stub of its header lines (`header_stub`): what a plan shows of the tree besides its own spec.
 - `gc_paused()`: the collector pause a caller building many model objects wraps its loop in.
 
 Files are found by `specmesh_tasks.discover` (every `spec.md` and `test-scenarios.md` under
@@ -36,7 +38,10 @@ from specmesh_tasks.parse.source import read_source
 from specmesh_tasks.parse.spec import parse_spec
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from specmesh_tasks.config import Settings
+    from specmesh_tasks.discover import SpecEntry
 
 def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = True,
               test_tags: bool = True, definitions: bool = True) -> Repo:
@@ -122,6 +127,28 @@ def load_one(root: Path, rel: str, store: ParseCache) -> tuple[SpecDoc | None, l
     with gc_paused():
         doc = _guarded_load(root, root / rel, store, problems)
     return doc, problems
+
+
+def load_outline(root: Path, entries: Sequence[SpecEntry], store: ParseCache) -> Repo:
+    """The overview specs (vision, domain, screen, unknown kinds) loaded in full, every other spec
+    as `header_stub`, in `load_repo`'s order (an overview spec that cannot be read is left out,
+    as `load_repo` leaves it)."""
+    from specmesh_tasks.model.spec import SpecKind
+
+    detailed = (SpecKind.VISION, SpecKind.DOMAIN, SpecKind.SCREEN, SpecKind.UNKNOWN)
+    specs = [load_one(root, e.rel, store)[0] if e.kind in detailed else header_stub(e) for e in entries]
+    return Repo(root=Path(root).resolve().as_posix(), specs=tuple(s for s in specs if s is not None), matrix=None)
+
+
+def header_stub(entry: SpecEntry) -> SpecDoc:
+    """A spec as its header lines tell it (ID, title, status, kind), without reading it again:
+    the task declaration's header scan (`discover.SpecEntry`) reads them by the same grammar."""
+    from specmesh_tasks.model.spec import HeaderField
+
+    pairs = (("Spec ID", entry.spec_id), ("Status", entry.status))
+    headers = tuple(HeaderField(k, v, 0) for k, v in pairs if v)
+    return SpecDoc(path=entry.rel, kind=entry.kind, title=entry.title, h1_line=0, headers=headers,
+                   sections=(), tables=(), markers=(), definitions=(), references=())
 
 
 def parse_cache_for(root: Path, *, lazy: bool = False) -> ParseCache:

@@ -74,6 +74,13 @@ def unproject(rel: str, data: dict[str, Any]) -> SpecDoc:
     )
 
 
+def _parse(root: Path, rel: str) -> SpecDoc | None:
+    """One spec through the parse cache (None when it cannot be read)."""
+    from specmesh_tasks.load import load_one, parse_cache_for
+
+    return load_one(root, rel, parse_cache_for(root, lazy=True))[0]
+
+
 class _Projections:
     """Projections by root-relative path in `.specify/.cache/plan/projections.json`.
 
@@ -98,7 +105,6 @@ class _Projections:
         (it is then parsed and projected again now)."""
         from specmesh_tasks.freshness import file_stamp, settled, stamp_from_row, stamp_to_row, unchanged
         from specmesh_tasks.fsutil import digest_bytes
-        from specmesh_tasks.tasks.plan_repo import parse_file
 
         path = root / rel
         stamp = file_stamp(path)
@@ -115,7 +121,7 @@ class _Projections:
             row[0] = stamp_to_row(settled(stamp))
             self.dirty = True
             return row[2], False
-        spec, _problems = parse_file(root, rel)
+        spec = _parse(root, rel)
         projection = project(spec) if spec is not None else None
         self.rows[rel] = [stamp_to_row(settled(stamp)), digest, projection]
         self.dirty = True
@@ -135,10 +141,9 @@ class _Projections:
 
 def digest_repo(root: Path, entries: list[SpecEntry], cache: Path) -> Repo:
     """Overview specs in full and every other spec projected, in `load_repo`'s order."""
-    from specmesh_tasks.tasks.plan_repo import parse_file
 
     store = _Projections(cache / "plan" / "projections.json")
-    overview = {e.rel: parse_file(root, e.rel)[0] for e in entries if e.kind in _OVERVIEW}
+    overview = {e.rel: _parse(root, e.rel) for e in entries if e.kind in _OVERVIEW}
     projections = {e.rel: store.data(root, e.rel)[0] for e in entries if e.kind not in _OVERVIEW}
     store.save(set(projections))
     return _repo(root, entries, overview, projections, set(projections))
@@ -147,10 +152,9 @@ def digest_repo(root: Path, entries: list[SpecEntry], cache: Path) -> Repo:
 def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[tuple[str, str]]) -> int:
     """Write each job's `(spec path, digest file)`; returns how many files changed."""
     from specmesh_tasks.render.overview import overview_view, resolves_to_any
-    from specmesh_tasks.tasks.plan_repo import parse_file
 
     store = _Projections(cache / "plan" / "projections.json")
-    overview = {e.rel: parse_file(root, e.rel)[0] for e in entries if e.kind in _OVERVIEW}
+    overview = {e.rel: _parse(root, e.rel) for e in entries if e.kind in _OVERVIEW}
     state = _IndexState(cache / "plan" / "index-state.json", entries, overview, jobs)
     changed_items = state.changed_items()  # None: anything may have changed
     known = _Written(cache / "plan" / "digests.json")
@@ -189,8 +193,8 @@ def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[
 def _repo(root: Path, entries: list[SpecEntry], overview: dict[str, SpecDoc | None],
           projections: dict[str, dict[str, Any] | None], needed: set[str]) -> Repo:
     """Overview specs in full, the needed features projected, every other spec as the stub of its
-    header lines (all another plan shows of it: `plan_repo.stub`), in `load_repo`'s order."""
-    from specmesh_tasks.tasks.plan_repo import stub
+    header lines (all another plan shows of it: `load.header_stub`), in `load_repo`'s order."""
+    from specmesh_tasks.load import header_stub as stub
 
     docs: list[SpecDoc] = []
     for entry in entries:

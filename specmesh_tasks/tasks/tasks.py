@@ -9,7 +9,7 @@ diff when tasks.md would change; writes nothing), `--adopt` (convert an unmanage
 `--done-from-git` with `--ref REF` (tick tasks named `[T-101]` in commits on the feature's branch).
 An option that asks for work makes the sub-tasks run even when their files did not change.
 `tasks --check` over the group is one always-run task that checks every feature and fails once
-with every diff: a failing sub-task would make doit end the group with exit 2 instead of 1.
+with every diff: the sub-tasks would run their plans first, which writes plan.md.
 """
 
 from __future__ import annotations
@@ -17,26 +17,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from doit import task_params
 from doit.exceptions import InvalidTask, TaskFailed
-from doit.task import Task
 
 from specmesh_tasks.errors import SpecmeshError
-from specmesh_tasks.tasks.common import (
-    SubTasks,
-    features,
-    listed_files,
-    project_root,
-    project_settings,
-    subtask_options,
-)
-from specmesh_tasks.tasks.plan import PLAN_BEGIN_TASK, plan_summary_reported
-from specmesh_tasks.tasks.plan import summary_action as plan_summary
-
-if TYPE_CHECKING:
-    from specmesh_tasks.discover import SpecEntry
+from specmesh_tasks.tasks.common import features, is_planned, listed_files, project_root
+from specmesh_tasks.tasks.group import FeatureTask, feature_task, skipped_task, summary_task
+from specmesh_tasks.tasks.plan import FIRST_TASKS
 
 BASENAME = "tasks"
 PARAMS: list[dict[str, Any]] = [
@@ -50,109 +39,68 @@ PARAMS: list[dict[str, Any]] = [
      "help": "with --done-from-git: count commits since REF (default: merge base with the default branch)"},
 ]
 Flags = tuple[bool, bool, bool, str]  # (check, adopt, done_from_git, ref): pickles under `doit -n`
-_WORK = ("check", "adopt", "done_from_git")
 
 
 @task_params(PARAMS)  # type: ignore[untyped-decorator]
 def task_tasks(check: bool = False, adopt: bool = False, done_from_git: bool = False,
-               ref: str = "") -> Iterator[dict[str, Any] | Task]:
+               ref: str = "") -> Iterator[dict[str, Any] | FeatureTask]:
     """Materialize each feature's tasks.md from its plan's Work Breakdown, keeping progress."""
     # Kept short: doit tokenizes every task creator's source on every run (to order them).
-    return _declare(check, adopt, done_from_git, ref)
+    return _declare((check, adopt, done_from_git, ref))
 
 
-def _declare(check: bool, adopt: bool, done_from_git: bool, ref: str) -> Iterator[dict[str, Any] | Task]:
+def _declare(group: Flags) -> Iterator[dict[str, Any] | FeatureTask]:
     try:
-        root = project_root()
+        root = str(project_root())
         entries, names = features()
-        allowed = frozenset(s.casefold() for s in project_settings().plan.allowed_statuses)
+        planned = [e for e in entries if is_planned(e)]
     except SpecmeshError as exc:
         yield {"basename": BASENAME, "actions": [(_fail, [str(exc)])], "uptodate": [False]}
         return
-    group: Flags = (check, adopt, done_from_git, ref)
-    own = subtask_options(sys.argv, BASENAME, PARAMS)
-    _validate_git(root, group, own)
-    if check:
-        yield from _check_mode(root, entries, names, allowed, group)
-        return
-    root_str = str(root)
-    planned = [names[e.rel] for e in entries if (e.status or "").strip().casefold() in allowed]
-    # `tasks` is an always-run summary task, not a doit group: `tasks:X` pulls in `plan:X`, and a
-    # blocked plan must end the run with exit 1 (reported here), not fail as a dependency (exit 2).
-    yield {
-        "basename": BASENAME,
-        "doc": task_tasks.__doc__,
-        "actions": [(summary_action, [root_str, planned])],
-        "task_dep": [PLAN_BEGIN_TASK, *(f"{BASENAME}:{names[e.rel]}" for e in entries)],
-        "uptodate": [False],
-    }
-    group_work = check or adopt or done_from_git
+    if group[2]:
+        _validate_ref(Path(root), group[3])
+    if group[0]:
+        checked = [(e.folder, names[e.rel]) for e in planned]
+        yield {"basename": BASENAME, "actions": [(check_all, [root, checked, group])], "uptodate": [False],
+               "doc": "materialize tasks.md from plan §11 (checking)", "verbosity": 2}
+    else:
+        # A summary task, not a doit group: `tasks:X` pulls in `plan:X`, and a blocked plan must end
+        # the run with exit 1 (reported here), not fail as a dependency (exit 2).
+        yield summary_task(BASENAME, task_tasks.__doc__, (summary_action, [root, [names[e.rel] for e in planned]]),
+                           [*FIRST_TASKS, *(f"{BASENAME}:{names[e.rel]}" for e in entries)])
     files = listed_files()
-    make = SubTasks(BASENAME, PARAMS)
     for entry in entries:
         name = names[entry.rel]
-        task = _subtask(root_str, entry, name, allowed, group, files)
-        mine = own.get(name)
-        run = group_work or bool(mine and any(mine.get(k) for k in _WORK))
-        yield make.make(name, task["actions"], task["file_dep"], task.get("targets", ()), task["doc"], run=run)
-
-
-def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
-    """Report the plans that blocked (or conflicted) while their tasks were materialized."""
-    if plan_summary_reported():
-        return None  # `plan` ran in this same invocation and already reported them
-    return plan_summary(root, planned)
-
-
-def _subtask(root: str, entry: SpecEntry, name: str, allowed: frozenset[str], flags: Flags,
-             files: frozenset[str]) -> dict[str, Any]:
-    """The task dict of one feature (without its name: the caller names it). Plain strings and
-    no `stat`: this runs for every feature on every run, changed or not."""
-    feature_dir = entry.folder
-    folder = feature_dir[feature_dir.rfind("/") + 1:]
-    status = entry.status
-    if (status or "").strip().casefold() not in allowed:
-        note = f"{BASENAME}:{name}: skipped (status {status or 'missing'} is not planned, so no tasks)"
-        return {"actions": [(_note, [note])], "file_dep": [entry.file], "doc": f"skipped: {folder}"}
-    plan = f"{feature_dir}/plan.md"
-    return {
-        "actions": [(run_subtask, [root, feature_dir, name, flags])],
+        if not is_planned(entry):
+            note = f"{BASENAME}:{name}: skipped (status {entry.status or 'missing'} is not planned, so no tasks)"
+            yield skipped_task(BASENAME, name, entry, note, PARAMS)
+            continue
+        plan = f"{entry.folder}/plan.md"
         # A plan.md that does not exist yet cannot be a file_dep: when its plan is blocked and never
         # written, doit fails at saving success (exit 2). Without one, the sub-task notes "no plan
         # yet"; the plan's appearance later changes the file_dep list, which makes it run again.
-        # (Whether it exists comes from this run's listing of the spec tree.)
-        "file_dep": [plan, entry.file] if plan in files else [entry.file],
-        "targets": [f"{feature_dir}/tasks.md"],
-        "doc": f"tasks.md of {folder}",
-    }
+        yield feature_task(BASENAME, name, [(run_subtask, [root, entry.folder, name, group])],
+                           [plan, entry.file] if plan in files else [entry.file], [f"{entry.folder}/tasks.md"],
+                           f"tasks.md of {entry.folder.rsplit('/', 1)[-1]}", PARAMS, run=any(group[:3]))
 
 
-def _check_mode(root: Path, entries: Sequence[SpecEntry], names: dict[str, str], allowed: frozenset[str],
-                group: Flags) -> Iterator[dict[str, Any]]:
-    """`tasks --check`: the sub-tasks stay declared (for their names); one task checks them all."""
-    checked: list[tuple[str, str]] = []
-    files = listed_files()
-    for entry in entries:
-        name = names[entry.rel]
-        task = _subtask(str(root), entry, name, allowed, (False, False, False, ""), files)
-        task["basename"] = f"{BASENAME}:{name}"
-        yield task
-        if (entry.status or "").strip().casefold() in allowed:
-            checked.append((entry.folder, name))
-    yield {"basename": BASENAME, "actions": [(check_all, [str(root), checked, group])],
-           "uptodate": [False], "doc": "materialize tasks.md from plan §11 (checking)", "verbosity": 2}
+def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
+    """Report the plans that blocked (or conflicted) while their tasks were materialized, unless
+    the `plan` summary of this run reported them already."""
+    from specmesh_tasks import runlog
+    from specmesh_tasks.tasks.plan import summary_action as plan_summary
+
+    return None if runlog.reported(Path(root)) else plan_summary(root, planned)
 
 
-def run_subtask(root: str, feature_dir: str, name: str, group: Flags,
-                check: bool = False, adopt: bool = False, done_from_git: bool = False,
-                ref: str = "") -> TaskFailed | None:
+def run_subtask(root: str, feature_dir: str, name: str, group: Flags, check: bool = False, adopt: bool = False,
+                done_from_git: bool = False, ref: str = "") -> TaskFailed | None:
     """The action of `tasks:<name>`: group options or its own, then materialize and report."""
     from specmesh_tasks.materialize.gitdone import GitError
     from specmesh_tasks.materialize.options import Options
-
-    options = Options(*group).merged(Options(check, adopt, done_from_git, ref))
     from specmesh_tasks.materialize.run import materialize_feature
 
+    options = Options(*group).merged(Options(check, adopt, done_from_git, ref))
     try:
         outcome = materialize_feature(Path(root), Path(feature_dir), options)
     except GitError as exc:
@@ -184,19 +132,14 @@ def check_all(root: str, checked: list[tuple[str, str]], group: Flags) -> TaskFa
     return None
 
 
-def _validate_git(root: Path, group: Flags, own: dict[str, dict[str, Any]]) -> None:
+def _validate_ref(root: Path, ref: str) -> None:
     """A bad `--ref` or a tree outside git is a bad command line: one line, exit 3."""
-    refs = [group[3]] if group[2] else []
-    refs += [mine.get("ref") or group[3] for mine in own.values() if mine.get("done_from_git")]
-    if not refs:
-        return
     from specmesh_tasks.materialize.gitdone import GitError, branch_log
 
-    for ref in refs:
-        try:
-            branch_log(root, ref)
-        except GitError as exc:
-            raise InvalidTask(str(exc)) from None
+    try:
+        branch_log(root, ref)
+    except GitError as exc:
+        raise InvalidTask(str(exc)) from None
 
 
 def _report(name: str, notes: Sequence[str], action: str, rel: str) -> None:
@@ -204,10 +147,6 @@ def _report(name: str, notes: Sequence[str], action: str, rel: str) -> None:
         print(f"{BASENAME}:{name}: {note}", file=sys.stderr)
     if action in ("created", "updated"):
         print(f"{BASENAME}:{name}: {action} {rel}", file=sys.stderr)
-
-
-def _note(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 def _fail(message: str) -> TaskFailed:

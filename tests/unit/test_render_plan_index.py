@@ -56,9 +56,6 @@ def make_tree(root: Path, items: dict[str, tuple[str, str]]) -> None:
 def run_index(root: Path, cache: Path) -> dict[str, str]:
     """One index run, as in a new process; every digest file's text by feature."""
     clear_cache()
-    from specmesh_tasks.tasks import plan_repo
-
-    getattr(plan_repo, "_parsed", {}).clear()  # the per-process memo of parsed specs
     entries = scan_specs(root)
     jobs = [(e.rel, str(cache / "deps" / f"{e.rel.split('/')[-2]}.json")) for e in entries
             if e.rel.startswith(".specify/specs/features/")]

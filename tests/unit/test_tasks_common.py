@@ -1,4 +1,4 @@
-"""Helpers of the task creators: fast sub-task construction, sub-task options, sub-task names."""
+"""Helpers of the task creators: feature sub-tasks and their options, sub-task names."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from doit.task import Task
 
 from specmesh_tasks.discover import SpecEntry
-from specmesh_tasks.tasks.common import SubTasks, subtask_names, subtask_options
+from specmesh_tasks.doitdb import MD5Checker, QuietJsonDB
+from specmesh_tasks.tasks.common import subtask_names
+from specmesh_tasks.tasks.group import FeatureTask, feature_task
 from specmesh_tasks.tasks.plan import PARAMS as PLAN_PARAMS
 from specmesh_tasks.tasks.tasks import PARAMS as TASKS_PARAMS
 
@@ -21,61 +22,37 @@ def _action(*_args: Any) -> None:
     pass
 
 
-def test_a_fast_sub_task_is_the_task_doit_would_build() -> None:
-    make = SubTasks("plan", PLAN_PARAMS)
-    actions = [(_action, ["/r", "a/spec.md", "S-A-001"], {"group_check": False})]
-    for run in (False, True):
-        fast = make.make("S-A-001", actions, ["/r/a/spec.md", "/r/deps.json"], ["/r/a/plan.md"],
-                         "plan.md of S-A-001", run=run)
-        real = Task("plan:S-A-001", actions, file_dep=["/r/a/spec.md", "/r/deps.json"], targets=["/r/a/plan.md"],
-                    uptodate=[False] if run else [], subtask_of="plan", doc="plan.md of S-A-001",
-                    params=PLAN_PARAMS)
-        assert sorted(vars(fast)) == sorted(vars(real))  # including attributes a doit release adds
-        for name, value in vars(real).items():
-            mine = vars(fast)[name]
-            assert type(mine) is type(value), name
-            assert (vars(mine) if hasattr(value, "__dict__") else mine) == (
-                vars(value) if hasattr(value, "__dict__") else value), name
+def _status_after(tmp_path: Path, args: list[str]) -> str:
+    """doit's verdict on an up-to-date `tasks:S-A-001` once it has read the options given after
+    its name (as TaskControl does while selecting tasks)."""
+    from doit.dependency import Dependency
+
+    tmp_path.mkdir()
+    spec = tmp_path / "spec.md"
+    spec.write_text("x", encoding="utf-8")
+    deps = Dependency(QuietJsonDB, str(tmp_path / "doit.json"), checker_cls=MD5Checker)
+
+    def task() -> FeatureTask:
+        return feature_task("tasks", "S-A-001", [(_action, [])], [str(spec)], [], "tasks.md of a", TASKS_PARAMS)
+
+    done = task()
+    done.init_options()
+    deps.save_success(done)
+    again = task()
+    again.init_options(args)
+    try:
+        return str(deps.get_status(again, {again.name: again}).status)
+    finally:
+        deps.close()
 
 
-def test_fast_sub_tasks_share_no_mutable_state() -> None:
-    make = SubTasks("tasks", TASKS_PARAMS)
-    one = make.make("A", [(_action, [])], ["/a"])
-    two = make.make("B", [(_action, [])], ["/b"])
-    for name, value in vars(one).items():
-        if name != "params" and not isinstance(value, (type(None), bool, int, str, tuple, frozenset)):
-            assert value is not vars(two)[name], name
-    one.task_dep.append("x")
-    one.values["k"] = 1
-    assert two.task_dep == [] and two.values == {}
-    assert one.params is two.params is TASKS_PARAMS  # as doit's constructor shares them
-
-
-def test_a_name_doit_refuses_is_refused_as_doit_would() -> None:
-    from doit.exceptions import InvalidTask
-
-    with pytest.raises(InvalidTask):
-        SubTasks("plan", PLAN_PARAMS).make("S-A-001@a=b", [], [])
-
-
-@pytest.mark.parametrize(("argv", "expected"), [
-    (["specmesh", "plan:S-A-001", "--check"], {"S-A-001": {"check": True}}),
-    (["specmesh", "plan:S-A-001", "--force", "--adopt", "plan:S-B-002"],
-     {"S-A-001": {"force": True, "adopt": True}, "S-B-002": {}}),
-    (["specmesh", "plan:S-A-001", "--for"], {"S-A-001": {"force": True}}),  # getopt's unique prefix
-    (["specmesh", "plan:S-A-001", "--x", "--check"], {"S-A-001": {}}),  # doit refuses --x anyway
-    (["specmesh", "plan", "--check", "tasks:S-A-001", "--check"], {}),
-])
-def test_plan_sub_task_options_are_read_as_doit_reads_them(argv: list[str], expected: dict[str, Any]) -> None:
-    assert subtask_options(argv, "plan", PLAN_PARAMS) == expected
-
-
-def test_tasks_sub_task_options_with_values() -> None:
-    argv = ["specmesh", "tasks:S-A-001", "--done-from-git", "--ref", "main", "tasks:S-B-002", "--ref=v1", "--check"]
-    assert subtask_options(argv, "tasks", TASKS_PARAMS) == {
-        "S-A-001": {"done_from_git": True, "ref": "main"},
-        "S-B-002": {"ref": "v1", "check": True},
-    }
+def test_a_flag_given_after_a_sub_task_makes_it_run_even_when_up_to_date(tmp_path: Path) -> None:
+    assert _status_after(tmp_path / "a", []) == "up-to-date"
+    assert _status_after(tmp_path / "b", ["--check", "tasks:S-B-002"]) == "run"
+    assert _status_after(tmp_path / "c", ["--done-from-git", "--ref", "main"]) == "run"
+    assert _status_after(tmp_path / "d", ["--ref", "main"]) == "up-to-date"  # a value alone asks for no work
+    made = feature_task("plan", "S-A-001", [], [], [], "d", PLAN_PARAMS, run=True)
+    assert isinstance(made, Task) and made.subtask_of == "plan" and made.uptodate == [(False, None, None)]
 
 
 def _entry(rel: str, spec_id: str | None) -> SpecEntry:

@@ -1,4 +1,5 @@
-"""The light trees the plan tasks read give the same plan and digests as the whole tree."""
+"""The outline of the tree a plan reads (`load.load_outline`) gives the same plan and digests as
+the whole tree."""
 
 from __future__ import annotations
 
@@ -8,27 +9,28 @@ from pathlib import Path
 import pytest
 
 from specmesh_tasks.discover import scan_specs
-from specmesh_tasks.load import load_repo
+from specmesh_tasks.load import load_one, load_outline, load_repo, parse_cache_for
 from specmesh_tasks.model.spec import SpecKind
 from specmesh_tasks.render.context import build_context
 from specmesh_tasks.render.overview import overview_view
 from specmesh_tasks.render.plan_index import digest_repo, project, unproject
-from specmesh_tasks.tasks.plan_repo import light_repo
 
 TESTS = Path(__file__).resolve().parents[1]
 TREES = [TESTS / "resources" / "plan_tree", TESTS.parent / "examples" / "library"]
 
 
 @pytest.mark.parametrize("tree", TREES, ids=lambda p: p.name)
-def test_light_and_full_trees_give_the_same_context(tree: Path, tmp_path: Path) -> None:
+def test_the_outline_and_the_whole_tree_give_the_same_context(tree: Path, tmp_path: Path) -> None:
     root = tmp_path / "copy"
     shutil.copytree(tree, root, ignore=shutil.ignore_patterns(".cache"))
     full = load_repo(root, cache=False, test_tags=False)
     entries = scan_specs(root)
     planned = [s for s in full.specs if s.kind in (SpecKind.FEATURE, SpecKind.FIX)]
     assert planned
+    store = parse_cache_for(root, lazy=True)
+    light = load_outline(root, entries, store)
     for spec in planned:
-        light, own, problems = light_repo(root, entries, spec.path)
+        own, problems = load_one(root, spec.path, store)
         assert own == spec and not problems
         text = (root / spec.path).read_text(encoding="utf-8")
         assert build_context(spec, light, text) == build_context(spec, full, text), spec.path

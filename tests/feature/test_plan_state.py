@@ -1,0 +1,100 @@
+"""What a run records is what it read, and runs are the same from one to the next (contract §3):
+a spec changed while its plan renders is rendered again by the next run; sub-tasks run in spec
+path order whatever Python's hash seed; a blocked plan is reported by every run until it clears."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+LOAN = ".specify/specs/features/sloan001-book-lending"
+
+# The `plan:S-LOAN-001` action reads spec v1 and writes its plan; then, before doit records what
+# the task read, the spec changes (a `git checkout` under a watcher): the hook is that window.
+CHECKOUT_DURING_THE_ACTION = f"""
+import sys
+from pathlib import Path
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
+import specmesh_tasks.dodo as dodo
+from specmesh_tasks.render import feature
+
+real = feature.plan_feature
+
+def plan_then_checkout(root, spec_rel, *args, **kwargs):
+    outcome = real(root, spec_rel, *args, **kwargs)
+    if spec_rel == "{LOAN}/spec.md":
+        spec = Path(root) / spec_rel
+        spec.write_text(spec.read_text().replace("Borrow a book", "Borrow a volume"))
+    return outcome
+
+feature.plan_feature = plan_then_checkout
+sys.exit(DoitMain(ModuleTaskLoader(dodo)).run(["plan"]))
+"""
+
+
+def _run_python(code: str, root: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full = {**{k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}, "SPECMESH_ROOT": str(root), **env}
+    return subprocess.run([sys.executable, "-c", code], cwd=root, env=full, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def test_a_spec_changed_while_its_plan_renders_is_rendered_again_next_run(example_copy: Path, run_specmesh) -> None:  # type: ignore[no-untyped-def]
+    plan = example_copy / LOAN / "plan.md"
+    racing = _run_python(CHECKOUT_DURING_THE_ACTION, example_copy)
+    assert racing.returncode == 0, racing.stderr
+    assert "UC-LOAN-001 (Borrow a book)" in plan.read_text(encoding="utf-8")  # rendered from what it read
+    healed = run_specmesh("plan", cwd=example_copy)
+    assert healed.returncode == 0, healed.stderr
+    assert "UC-LOAN-001 (Borrow a volume)" in plan.read_text(encoding="utf-8")
+    assert run_specmesh("plan", "--check", cwd=example_copy).returncode == 0
+
+
+RUN_ORDER = """
+import sys
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
+import specmesh_tasks.dodo as dodo
+sys.exit(DoitMain(ModuleTaskLoader(dodo)).run(["--verbosity", "0", "tasks"]))
+"""
+
+
+def test_sub_tasks_run_in_spec_path_order_whatever_the_hash_seed(example_copy: Path, tmp_path: Path) -> None:
+    import shutil
+
+    orders = []
+    for seed in ("1", "2", "3"):
+        root = tmp_path / f"seed{seed}"
+        shutil.copytree(example_copy, root)
+        done = _run_python(RUN_ORDER, root, PYTHONHASHSEED=seed)
+        assert done.returncode == 0, done.stderr
+        orders.append(re.findall(r"^\.  ((?:plan|tasks):\S+)", done.stdout + done.stderr, re.M))
+    assert orders[0] == orders[1] == orders[2]
+    plans = [name for name in orders[0] if name.startswith("plan:")]
+    assert plans == ["plan:S-CATALOG-001", "plan:S-FEES-001", "plan:S-LOAN-001", "plan:F-LOAN-001"]
+
+
+def _block(root: Path) -> None:
+    spec = root / LOAN / "spec.md"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "| FR-LOAN-002 | ", "| FR-LOAN-002 | [NEEDS CLARIFICATION: which calendar?] ", 1), encoding="utf-8")
+
+
+def test_a_blocked_plan_is_reported_by_every_run_until_it_clears(example_copy: Path, run_specmesh) -> None:  # type: ignore[no-untyped-def]
+    _block(example_copy)
+    for _ in range(2):  # nothing changed in between: still reported (doit records it as not done)
+        blocked = run_specmesh("plan", cwd=example_copy)
+        assert blocked.returncode == 1 and "which calendar?" in blocked.stderr, blocked.stderr
+        assert blocked.stderr.count("plan: 1 plan(s) need attention") == 1
+    alone = run_specmesh("plan:S-LOAN-001", cwd=example_copy)  # no summary in this run: it fails itself
+    assert alone.returncode == 1 and "which calendar?" in alone.stderr
+    both = run_specmesh(cwd=example_copy)  # gates plan tasks test: the plan summary reports, tasks does not repeat
+    assert both.stderr.count("which calendar?") >= 1 and both.stderr.count("plan(s) need attention") == 1
+    spec = example_copy / LOAN / "spec.md"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("[NEEDS CLARIFICATION: which calendar?] ", ""),
+                    encoding="utf-8")
+    assert run_specmesh("plan", cwd=example_copy).returncode == 0
+    assert run_specmesh("plan", cwd=example_copy).returncode == 0
