@@ -156,6 +156,10 @@ def test_unreadable_lines_are_reported_with_their_line(project: Path, run_specme
     assert f"{DIR}/plan.md:16: cannot read 'T-5'" in result.stderr
     assert f"{DIR}/plan.md:17: not a 'Task group N" in result.stderr
     assert "[T-050]" in (project / TASKS).read_text()
+    # The gates read the Work Breakdown of a managed plan only (an unmanaged one gets SM401 alone):
+    # the format marker goes on the blank line under the H1, so line numbers stay.
+    text = plan.read_text()
+    plan.write_text(text.replace("\n\n", "\n<!-- specmesh:plan v1 inputs=000000000000 -->\n", 1))
     report = run_specmesh("gates", "--format", "json", cwd=project)
     found = {(f["code"], f["file"], f["line"]) for f in json.loads(report.stdout)["findings"]}
     first_task = (project / TASKS).read_text().splitlines().index(task_lines(project)[0]) + 1

@@ -1,4 +1,4 @@
-"""SM401–SM419: plan.md rules (owned by the plan engineer; the gates engineer seeded the first ones).
+"""SM401–SM419: plan.md rules.
 
 How to add a rule (no change to catalog.py needed; this module is imported by the catalogue):
 
@@ -23,11 +23,13 @@ the docs: `python -m specmesh_tasks.gates.docs --write` (a test fails while docs
 and add a trigger / no-trigger `Case` to tests/unit/gates_cases.py (test_gates_catalog fails for a
 rule without one).
 
-Codes taken here: SM401 unmanaged-plan, SM402 stale-plan, SM403 plan-generated-text-edited,
-SM404 plan-marker-broken, SM405 plan-format-marker-misplaced, SM419 plan-missing-spec-reference
-(upstream spec-lint row 23). The marker format is documented in docs/plan-format.md; staleness is
-decided by comparing the plan's `inputs=` hash with one computed now (never by file dates), with
-the same code `specmesh plan` uses, and without rendering (no jinja2).
+A plan.md without our format marker is reported once (SM401) and no other rule reads it: its
+lines are not ours to interpret. Codes taken here: SM401 unmanaged-plan, SM402 stale-plan,
+SM403 plan-generated-text-edited, SM404 plan-marker-broken, SM405 plan-format-marker-misplaced,
+SM419 plan-missing-spec-reference (upstream spec-lint row 23). The marker format is documented
+in docs/plan-format.md; staleness is decided by comparing the plan's `inputs=` hash with one
+computed now (never by file dates), with the same code `specmesh plan` uses, and without
+rendering (no jinja2).
 """
 
 from __future__ import annotations
@@ -81,24 +83,6 @@ def check_unmanaged_plans(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
                           usable_spec_id(spec) if spec else None)
 
 
-@rule(
-    code="SM419", name="plan-missing-spec-reference", severity="warning",
-    summary="plan.md does not mention its feature's Spec ID",
-    rationale="A plan that never names its spec was probably copied from another feature.",
-    bad_example="features/sloan001-book-lending/plan.md: Feature Spec: S-MEMBER-001",
-    good_example="features/sloan001-book-lending/plan.md: Feature Spec: S-LOAN-001",
-    fix="Name the feature's Spec ID in the plan header (`Feature Spec:`).",
-)
-def check_plan_cites_spec(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
-    for rel in ctx.plan_files:
-        spec = sibling_spec(rel, repo, ctx)
-        sid = usable_spec_id(spec) if spec else None
-        text = ctx.read_text(rel)
-        if sid and text is not None and not mentions(text, sid):
-            yield finding("SM419", Location(rel, 1), f"plan.md does not reference {sid} "
-                          f"(the Spec ID of {spec.path if spec else 'its spec'})", sid)
-
-
 # ---------------------------------------------------------------------------- managed plans
 
 
@@ -123,6 +107,24 @@ def _managed_plans(repo: Repo, ctx: RuleContext) -> list[_Managed]:
         return out
 
     return ctx.shared("plan_rules.managed", scan_all)
+
+
+@rule(
+    code="SM419", name="plan-missing-spec-reference", severity="warning",
+    summary="a managed plan.md does not mention its feature's Spec ID",
+    rationale="A plan that never names its spec was probably copied from another feature. (An "
+              "unmanaged plan gets SM401 only: its text is not ours to interpret.)",
+    bad_example="features/sloan001-book-lending/plan.md: Feature Spec: S-MEMBER-001",
+    good_example="features/sloan001-book-lending/plan.md: Feature Spec: S-LOAN-001",
+    fix="Name the feature's Spec ID in the plan header (`Feature Spec:`).",
+)
+def check_plan_cites_spec(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
+    for plan in _managed_plans(repo, ctx):
+        sid = usable_spec_id(plan.spec) if plan.spec else None
+        text = ctx.read_text(plan.rel)
+        if plan.spec and sid and text is not None and not mentions(text, sid):
+            yield finding("SM419", Location(plan.rel, 1), f"plan.md does not reference {sid} "
+                          f"(the Spec ID of {plan.spec.path})", sid)
 
 
 def _planned(spec: SpecDoc | None, ctx: RuleContext) -> bool:

@@ -4,6 +4,10 @@ The checks themselves are pure functions in `specmesh_tasks.materialize.checks` 
 at a time (a `TasksView`); this module registers them in the catalogue and builds the views once
 per run from the files the context lists (`ctx.read_text` records them for the run cache).
 
+A file without our format marker (a hand-written tasks.md, upstream's code-span form, a plan
+another tool wrote) is reported once as unmanaged (SM420, SM401) and left out of the views: no
+content rule reads it, since its lines are not ours to interpret.
+
 SM449 tasks-missing-spec-reference (upstream spec-lint row 24) was seeded by the gates engineer.
 """
 
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from specmesh_tasks.gates.catalog import rule
 from specmesh_tasks.gates.context import RuleContext
@@ -30,9 +34,10 @@ _TASKS = "tasks.md"
 
 @dataclass(frozen=True, slots=True)
 class _Feature:
-    view: TasksView
+    view: TasksView  # the managed files only
     spec_id: str | None
     is_defined: Callable[[str], bool]
+    unmanaged: tuple[Problem, ...] = ()  # SM420 for a tasks.md we do not manage
 
 
 def _features(repo: Repo, ctx: RuleContext) -> list[_Feature]:
@@ -44,6 +49,7 @@ def _build(repo: Repo, ctx: RuleContext) -> list[_Feature]:
     # The readers load only when the rules run: registering them (every gates run) stays cheap.
     from specmesh_tasks.materialize.facts import UseCaseFact
     from specmesh_tasks.parse.breakdown import parse_breakdown
+    from specmesh_tasks.parse.plan import is_managed
     from specmesh_tasks.parse.tasks_md import parse_tasks_md
 
     index = repo_index(repo, ctx)
@@ -56,16 +62,22 @@ def _build(repo: Repo, ctx: RuleContext) -> list[_Feature]:
         spec = index.spec_of_file.get(posixpath.join(folder, "spec.md"))
         plan_text = ctx.read_text(plan_rel) if plan_rel in plans else None
         tasks_text = ctx.read_text(tasks_rel) if tasks_rel in tasks else None
+        doc = parse_tasks_md(tasks_text, tasks_rel) if tasks_text is not None else None
+        unmanaged = doc is not None and not doc.managed
         feature = spec if spec is not None and spec.kind in (SpecKind.FEATURE, SpecKind.FIX) else None
         view = TasksView(
             feature_id=usable_spec_id(spec) if spec else None,
             feature_dir=folder,
             use_cases=tuple(UseCaseFact(uc.id, uc.priority) for uc in feature.use_cases) if feature else (),
-            breakdown=parse_breakdown(plan_text, plan_rel) if plan_text is not None else None,
-            doc=parse_tasks_md(tasks_text, tasks_rel) if tasks_text is not None else None,
-            expects_tasks=feature is not None and (feature.status or "").strip().casefold() in allowed,
+            breakdown=parse_breakdown(plan_text, plan_rel) if plan_text is not None and is_managed(plan_text)
+            else None,
+            doc=None if unmanaged else doc,
+            # `specmesh tasks` never writes over a tasks.md it does not manage.
+            expects_tasks=not unmanaged and feature is not None
+            and (feature.status or "").strip().casefold() in allowed,
         )
-        found.append(_Feature(view, view.feature_id, _resolver(index, spec.path if spec else tasks_rel)))
+        reported = tuple(checks.check_unmanaged(replace(view, doc=doc))) if unmanaged else ()
+        found.append(_Feature(view, view.feature_id, _resolver(index, spec.path if spec else tasks_rel), reported))
     return found
 
 
@@ -96,7 +108,7 @@ def _read(code: str) -> Callable[[_Feature], list[Problem]]:
     fix="Run `specmesh tasks --adopt` for that feature.",
 )
 def check_unmanaged_tasks(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
-    yield from _emit(repo, ctx, lambda f: checks.check_unmanaged(f.view))
+    yield from _emit(repo, ctx, lambda f: list(f.unmanaged))
 
 
 @rule(
@@ -263,21 +275,23 @@ def check_task_lines(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
 
 @rule(
     code="SM449", name="tasks-missing-spec-reference", severity="warning",
-    summary="tasks.md mentions neither its feature's Spec ID nor any of its use cases",
-    rationale="Tasks that cite nothing of their spec cannot be traced back to requirements.",
-    bad_example="features/sloan001-book-lending/tasks.md:\n- [ ] [T-001] Write the code",
-    good_example="features/sloan001-book-lending/tasks.md:\n- [ ] [T-101] [P1] [UC-LOAN-001] "
-                 "[S-LOAN-001] Borrow endpoint",
+    summary="a managed tasks.md mentions neither its feature's Spec ID nor any of its use cases",
+    rationale="Tasks that cite nothing of their spec cannot be traced back to requirements. (An "
+              "unmanaged tasks.md gets SM420 only: its text is not ours to interpret.)",
+    bad_example="features/sloan001-book-lending/tasks.md:\n# Tasks: Book lending\n"
+                "<!-- specmesh:tasks v1 -->\n\n- [ ] [T-001] Write the code",
+    good_example="features/sloan001-book-lending/tasks.md:\n# Tasks: Book lending\n"
+                 "<!-- specmesh:tasks v1 -->\n\n- [ ] [T-101] [P1] [UC-LOAN-001] [S-LOAN-001] Borrow endpoint",
     fix="Tag the tasks with the Spec ID and use case IDs.",
 )
 def check_tasks_cite_spec(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
-    for rel in ctx.tasks_files:
-        spec = sibling_spec(rel, repo, ctx)
+    for doc in (f.view.doc for f in _features(repo, ctx)):
+        spec = sibling_spec(doc.path, repo, ctx) if doc is not None else None
         sid = usable_spec_id(spec) if spec else None
-        text = ctx.read_text(rel)
-        if spec is None or not sid or text is None:
+        text = ctx.read_text(doc.path) if doc is not None else None
+        if doc is None or spec is None or not sid or text is None:
             continue
         ids = [sid, *(d.id for d in spec.definitions if d.kind is IdKind.USE_CASE)]
         if not any(mentions(text, item) for item in ids):
-            yield finding("SM449", Location(rel, 1),
+            yield finding("SM449", Location(doc.path, 1),
                           f"tasks.md references neither {sid} nor any of its use cases", sid)
