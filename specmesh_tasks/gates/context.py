@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 # Statuses a Feature Index row may carry besides the spec statuses: real projects list
-# features that have no spec yet as `Backlog` (format reference §10).
-INDEX_EXTRA_STATUSES = ("Backlog",)
+# features that have no spec yet as `Backlog` (format reference §10), or `Planned`.
+INDEX_EXTRA_STATUSES = ("Backlog", "Planned")
 
 
 class RuleContext:

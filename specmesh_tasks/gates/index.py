@@ -42,10 +42,15 @@ def is_approved(spec: SpecDoc) -> bool:
     return (spec.status or "").strip().casefold() in APPROVED_STATUSES
 
 
+def written_spec_id(spec: SpecDoc) -> str | None:
+    """The (first) Spec ID as written, placeholders included (`S-{AREA}-001`); None when missing."""
+    sid = (spec.spec_id or "").strip()
+    return re.split(r"[,|]", sid)[0].strip() or None
+
+
 def usable_spec_id(spec: SpecDoc) -> str | None:
     """The spec's ID when it is a real ID (not missing, not an unfilled placeholder)."""
-    sid = (spec.spec_id or "").strip()
-    first = re.split(r"[,|]", sid)[0].strip() if sid else ""
+    first = written_spec_id(spec)
     if not first or PLACEHOLDER_ID.search(first) or "{" in first or "[" in first:
         return None
     return first

@@ -85,7 +85,7 @@ def quick_rerun(root: Path, settings: Settings, inputs: Inputs, keys: RunKeys, s
     part = Repo(root=Path(root).resolve().as_posix(), specs=tuple(fresh), matrix=None)
     chosen = [rules[c] for c in sorted(active) if c in rules and rules[c].scope is Scope.SPEC]
     raw = check_specs(part, ctx, chosen, spec_cache, rules)
-    if ctx.watched or any(f.file not in changed for f in raw):
+    if ctx.watched - set(changed) or any(f.file not in changed for f in raw):
         return None  # a one-file rule looked beyond its file: let the full run record that
     for doc, view in reread:  # the view this run's cross-file findings rest on, for the next one
         entry = spec_cache.get(doc.path)

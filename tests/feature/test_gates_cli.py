@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "unit"))
 
 from gates_cases import CASES  # noqa: E402
-from gates_trees import BASE, LOAN, Files, edit  # noqa: E402
+from gates_trees import BASE, DOMAIN, LOAN, MATRIX, Files, edit  # noqa: E402
 
 DODO = """\
 from specmesh_tasks.reporter import SpecmeshReporter
@@ -267,3 +267,33 @@ def test_a_spec_deleted_while_gates_ran_is_not_a_doit_error(tmp_path: Path) -> N
     deps.save_success(task)  # doit's own md5 checker raises FileNotFoundError here
     assert deps._get("gates", kept) is not None and deps._get("gates", gone) is None
     assert deps._get("gates", "checker:") == "MD5Checker"  # the state doit keeps stays valid
+
+
+NEW_RULES = ("SM241", "SM242", "SM243", "SM321", "SM322")
+
+
+def _issue_12_tree() -> Files:
+    """BASE with one finding of each rule issue 12 added."""
+    rows = ("| S-FINE-001 | 延滞料金 | `.specify/specs/features/sfine001-fines/` | Backlog | - |\n"  # SM241
+            "| S-MEMBER-001 | 会員 | `.specify/specs/features/smember001/` | Draft | - |\n"  # SM242
+            "| S-LOAN-001 | Book lending |")
+    files = edit(DOMAIN, "| S-LOAN-001 | Book lending |", rows)
+    files = edit(LOAN, "| S-BOOK-001 | Hard | books to lend |",
+                 "| S-BOOK-001 | Hard | books to lend |\n| S-FINE-001 | Soft | fines |", files)
+    files = edit(LOAN, "(none)", "1. [Step 1]", files)  # SM243
+    files = edit(MATRIX, '"masters": ["M-BOOK", "M-LOAN"]', '"masters": ["M-BOOK"]', files)  # SM321
+    return edit(MATRIX, '"screens": ["SCR-001"], "masters": ["M-BOOK"]',
+                '"screens": ["SCR-001"], "masters": ["M-BOOK", "M-LOAN"]', files)  # SM322
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit"])
+def test_the_issue_12_rules_reach_every_machine_format(run: Callable[..., Done], tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"report.{fmt}"
+    done = run(make_tree(tmp_path, _issue_12_tree()), "--format", fmt, "--output", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert done.returncode == 1, done.stderr
+    for code in NEW_RULES:
+        assert code in text, code
+    if fmt == "sarif":
+        rules = json.loads(text)["runs"][0]["tool"]["driver"]["rules"]
+        assert set(NEW_RULES) <= {r["id"] for r in rules}

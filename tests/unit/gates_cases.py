@@ -55,6 +55,16 @@ _BOOK_NO_UC = edit(BOOK, """### UC-BOOK-001: Browse the catalogue
 
 **Priority:** P1
 """, "")
+_DEPENDS = "| S-BOOK-001 | Hard | books to lend |"
+
+
+def _fines_row(status: str) -> Files:
+    """BASE with a Feature Index row for S-FINE-001 (no spec) in this status."""
+    return edit(DOMAIN, "| S-LOAN-001 | Book lending |",
+                f"| S-FINE-001 | 延滞料金 | `{FEATURES}/sfine001-fines/` | {status} | - |\n"
+                "| S-LOAN-001 | Book lending |")
+
+
 _TASKS_OK = """
     # Tasks: Book lending
     <!-- specmesh:tasks v1 -->
@@ -157,6 +167,7 @@ CASES: dict[str, Case] = {
                                 "../../../../../other-repo/spec.md")),
     "SM232": Case("SM232", edit(DOMAIN, "`.specify/specs/features/sloan001-book-lending/`",
                                 ".specify/specs/features/sbook001-catalog/spec.md")),
+    "SM232-placeholder": Case("SM232", edit(LOAN, "Spec ID: S-LOAN-001", "Spec ID: S-{AREA}-001")),
     "SM233": Case("SM233", edit(DOMAIN, "| Implemented | M-BOOK", "| Done | M-BOOK")),
     "SM234": Case("SM234", edit(BOOK, "## 4. User Stories / Use Cases\n", "", _BOOK_NO_UC)),
     "SM235": Case("SM235", _BOOK_NO_UC),
@@ -169,6 +180,11 @@ CASES: dict[str, Case] = {
                                            "| S-LOAN-001 | Parallel | lending |\n\n## 4. User")),
     "SM239": Case("SM239", edit(LOAN, "(none)", "[PENDING OVERVIEW CHANGE: add M-FINE]")),
     "SM240": Case("SM240", edit(LOAN, "Author: Lending team\n", "")),
+    "SM241": Case("SM241", edit(LOAN, _DEPENDS, _DEPENDS + "\n| S-FINE-001 | Soft | fines |", _fines_row("Backlog")),
+                  _fines_row("Backlog")),
+    "SM242": Case("SM242", _fines_row("Draft"), _fines_row("Backlog")),
+    "SM243": Case("SM243", edit(LOAN, "(none)", "1. [Step 1]"),
+                  edit(LOAN, "Status: Approved", "Status: Draft", edit(LOAN, "(none)", "1. [Step 1]"))),
     # ---- SM3xx matrix
     "SM301": Case("SM301", with_files({MATRIX: '{"screens": {"SCR-001": {"name": "x",}}}'})),
     "SM310": Case("SM310", with_files({MATRIX: None})),
@@ -190,6 +206,9 @@ CASES: dict[str, Case] = {
                                      '"apis": [], "features"'))),
     "SM319": Case("SM319", edit(MATRIX, ', "API-LOAN-CREATE": ["member"]', "")),
     "SM320": Case("SM320", edit(MATRIX, _PERMISSIONS, "")),
+    "SM321": Case("SM321", edit(MATRIX, '"masters": ["M-BOOK", "M-LOAN"]', '"masters": ["M-BOOK"]')),
+    "SM322": Case("SM322", edit(MATRIX, '"screens": ["SCR-001"], "masters": ["M-BOOK"]',
+                                '"screens": ["SCR-001"], "masters": ["M-BOOK", "M-LOAN"]')),
     # ---- SM4xx plan and tasks (the seeded ones)
     "SM401": Case("SM401", with_files({f"{LOAN_DIR}/plan.md": "# Plan\n\nFeature Spec: S-LOAN-001\n"}),
                   with_files({f"{LOAN_DIR}/plan.md": _PLAN_OK})),

@@ -71,7 +71,7 @@ def test_an_edit_that_moves_lines_or_changes_what_other_files_see_runs_everythin
     run_gates(root)
     runs.clear()
     text = str(BASE[BOOK])
-    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
+    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-BOOK | Book | read M-GONE |"))
     assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
     assert len(runs) == 1
     rewrite_one(root, BOOK, text.replace("\n\n", "\n\nAn added line.\n\n", 1))
@@ -89,7 +89,7 @@ def test_a_parse_cache_refreshed_by_another_command_is_not_mistaken_for_the_last
     runs = _full_runs(monkeypatch)
     root = tree(tmp_path, BASE)
     run_gates(root)
-    rewrite_one(root, BOOK, str(BASE[BOOK]).replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
+    rewrite_one(root, BOOK, str(BASE[BOOK]).replace("| M-BOOK | Book | read |", "| M-BOOK | Book | read M-GONE |"))
     load_repo(root)  # e.g. the affected-tests command: the parse cache now holds the edited file
     runs.clear()
     assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
@@ -110,7 +110,7 @@ def test_edits_after_a_quick_rerun_compare_with_the_view_it_recorded(
         rewrite_one(root, BOOK, text.replace("## 2. Domain Dependencies", f"## 2. Domain Dependencies{version}"))
         assert run_gates(root).findings == ()
     assert runs == []  # three same-line edits: each one a quick re-run
-    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-GONE | Book | read |"))
+    rewrite_one(root, BOOK, text.replace("| M-BOOK | Book | read |", "| M-BOOK | Book | read M-GONE |"))
     assert [f.message for f in run_gates(root).findings] == ["M-GONE is referenced but defined nowhere"]
     assert len(runs) == 1  # a changed reference: everything again
     rewrite_one(root, BOOK, text)

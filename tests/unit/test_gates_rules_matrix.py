@@ -14,7 +14,7 @@ import pytest
 from gates_trees import BASE, LOAN, MATRIX, edit, write
 
 from specmesh_tasks import freshness
-from specmesh_tasks.gates.rules.matrix import schema_errors
+from specmesh_tasks.gates.rules.matrix_schema import schema_errors
 from specmesh_tasks.gates.run import run_gates
 from specmesh_tasks.schemas import MATRIX_SCHEMA, load_schema
 
@@ -113,3 +113,108 @@ def test_jsonschema_is_imported_only_when_the_matrix_changed(tmp_path: Path,
     assert fresh_process_run(root) == (False, missing)  # every rule ran; the matrix is as it was
     (root / MATRIX).write_text(str(BASE[MATRIX]), encoding="utf-8")
     assert fresh_process_run(root) == (True, [])
+
+
+# ---------------------------------------------------------------------- each feature's entry
+
+def _drift(found: list) -> list[tuple[str, int, str]]:  # type: ignore[type-arg]
+    return [(f.code, f.line, f.message) for f in found if f.code in ("SM321", "SM322")]
+
+
+def test_a_feature_entry_lacking_or_adding_a_master_or_api_is_reported(tmp_path: Path) -> None:
+    files = edit(MATRIX, '"masters": ["M-BOOK", "M-LOAN"],\n                   "apis": ["API-LOAN-CREATE"]',
+                 '"masters": ["M-BOOK"],\n                   "apis": ["API-LOAN-CREATE", "API-BOOK-LIST"]')
+    root = write(tmp_path / "repo", files)
+    found = _drift(run_gates(root, use_cache=False).findings)
+    text = (root / MATRIX).read_text(encoding="utf-8").split("\n")
+    entry = next(n for n, line in enumerate(text, 1) if '"S-LOAN-001": {' in line)
+    assert found == [
+        ("SM321", entry, "matrix feature S-LOAN-001 lacks M-LOAN in masters, which its spec depends on "
+                         f"({LOAN}:19)"),
+        ("SM322", entry + 1, "matrix feature S-LOAN-001 lists API-BOOK-LIST in apis, which its spec does not "
+                             "depend on")]
+
+
+CRM_DOMAIN = """\
+# Domain Spec: 顧客管理
+
+Spec Type: Domain
+Spec ID: S-DOMAIN-001
+Created: 2025-04-01
+Status: Approved
+Author: 営業チーム
+
+## 3. Master Data Definitions (M-*)
+
+### M-USER-001: 利用者
+
+### M-CLIENT: 顧客
+
+## 4. API Contracts (API-*)
+
+### API-AUTH-LOGIN: ログイン
+
+### API-AUTH-LOGOUT: ログアウト
+
+### API-CLIENT-LIST-001: 顧客一覧
+
+## 8. Feature Index
+
+| Feature ID | Title | Path | Status |
+|---|---|---|---|
+| S-CRM-001 | 顧客一覧 | `.specify/specs/features/scrm001-clients/` | Approved |
+"""
+CRM_FEATURE = """\
+# Feature Spec: 顧客一覧
+
+Spec Type: Feature
+Spec ID: S-CRM-001
+Created: 2025-04-02
+Status: Approved
+Author: 営業チーム
+
+## 2. Domain Dependencies
+
+### 2.1 Master Data Dependencies
+
+| Master ID | Name | Usage in this Feature |
+|---|---|---|
+| M-USER | 利用者 | 担当者の表示 |
+| M-CLIENT | 顧客 | 一覧 |
+
+### 2.2 API Dependencies
+
+| API ID | Name | Usage |
+|---|---|---|
+| API-AUTH-* | 認証 | ログイン |
+| API-CLIENT-LIST | 顧客一覧 | 取得 |
+
+## 4. User Stories / Use Cases
+
+### UC-CRM-001: 顧客を一覧する
+"""
+
+
+def _crm(entry: str) -> dict[str, str | bytes]:
+    matrix = '{"screens": {}, "features": {"S-CRM-001": {"title": "顧客一覧", ' + entry + '}}}\n'
+    return {".specify/specs/overview/domain/spec.md": CRM_DOMAIN,
+            ".specify/specs/features/scrm001-clients/spec.md": CRM_FEATURE,
+            ".specify/specs/overview/matrix/cross-reference.json": matrix}
+
+
+@pytest.mark.parametrize("entry", [
+    '"masters": ["M-USER-001", "M-CLIENT"], "apis": ["API-AUTH-LOGIN", "API-CLIENT-LIST-001"]',
+    '"masters": ["M-USER", "M-CLIENT"], "apis": ["API-AUTH-*", "API-CLIENT-LIST"]',
+    '"apis": ["API-AUTH-LOGOUT", "API-CLIENT-LIST-001"]',  # masters mapped elsewhere: not compared
+])
+def test_aliases_wildcards_and_unmapped_kinds_are_no_drift(entry: str, tmp_path: Path) -> None:
+    root = write(tmp_path / "repo", _crm(entry))
+    assert _drift(run_gates(root, use_cache=False).findings) == []
+
+
+def test_drift_is_seen_through_aliases_and_wildcards(tmp_path: Path) -> None:
+    root = write(tmp_path / "repo", _crm('"masters": ["M-USER-001"], "apis": ["API-AUTH-*", "API-X-*"]'))
+    assert [(code, message.split(" in ")[0]) for code, _line, message in _drift(
+        run_gates(root, use_cache=False).findings)] == [
+        ("SM321", "matrix feature S-CRM-001 lacks API-CLIENT-LIST"),
+        ("SM321", "matrix feature S-CRM-001 lacks M-CLIENT")]

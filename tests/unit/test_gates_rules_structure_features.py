@@ -62,3 +62,65 @@ def test_feature_index_path_outside_by_absolute_path(gate: Gate) -> None:
     row_path = "`.specify/specs/features/sloan001-book-lending/`"
     found = gate(edit(DOMAIN, row_path, "/home/me/other-repo/spec.md"))
     assert [f.code for f in found if f.code.startswith("SM23")] == ["SM231"]
+
+
+# ---------------------------------------------------------------------- Feature Index rows vs specs
+
+_ROW = "| S-LOAN-001 | Book lending | `.specify/specs/features/sloan001-book-lending/` | Approved | M-LOAN |"
+
+
+def _rows(*rows: str) -> dict[str, str | bytes]:
+    return edit(DOMAIN, _ROW, "\n".join([_ROW, *rows]))
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    (".specify/specs/features/sfine001-fines/spec.md", "Draft"),  # a file that is not there
+    ("`.specify/specs/features/sbook001-catalog/`", "Approved"),  # a folder holding another feature's spec
+    ("`.specify/specs/features/`", "Implemented"),  # a folder with no spec.md at all
+    ("../../../../etc/passwd", "In Review"),  # out of the project from the root
+    ("", "実装中"),
+    ("`.specify/specs/features/sfine001-fines/`", ""),
+])
+def test_an_active_index_row_without_a_spec_is_an_error_at_the_row(gate: Gate, path: str, status: str) -> None:
+    found = gate(_rows(f"| S-FINE-001 | 延滞料金 (fines) | {path} | {status} | - |"))
+    errors = [(f.code, f.line) for f in found if f.code == "SM242"]
+    row_line = str(_rows()[DOMAIN]).split("\n").index(_ROW) + 2
+    assert errors == [("SM242", row_line)]
+    assert "S-FINE-001" in next(f.message for f in found if f.code == "SM242")
+
+
+@pytest.mark.parametrize("status", ["Backlog", "**Backlog**", "planned", "Planned (Q3)", "Deprecated",
+                                    "Superseded by S-LOAN-001"])
+def test_a_planned_or_retired_index_row_needs_no_spec(gate: Gate, status: str) -> None:
+    found = gate(_rows(f"| S-FINE-001 | Fines | `.specify/specs/features/sfine001-fines/` | {status} | - |"))
+    assert "SM242" not in codes(found)
+
+
+def test_placeholder_rows_are_not_features(gate: Gate) -> None:
+    found = gate(_rows("| (Features will be added after Foundation) | | | | |",
+                       "| （機能は基盤の後に追加） | | | Draft | |"))
+    assert found == []
+
+
+def test_a_path_out_of_the_root_is_refused_and_never_opened(gate: Gate, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    real_exists = os.path.exists
+
+    def spy(path: object) -> bool:
+        opened.append(str(path))
+        return real_exists(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os.path, "exists", spy)
+    # Out of the root whether read from the root or from the domain spec's folder.
+    found = gate(_rows("| S-FINE-001 | Fines | ../../../../../../../etc/passwd | Draft | - |"))
+    assert {"SM231", "SM242"} <= codes(found)
+    assert not any(p.endswith("etc/passwd") for p in opened)
+
+
+def test_an_index_path_reaching_a_spec_with_a_placeholder_id_is_a_mismatch(gate: Gate) -> None:
+    # Scaffold output: the row says S-LOAN-001, the spec it reaches still says S-{AREA}-001.
+    files = edit(LOAN, "Spec ID: S-LOAN-001", "Spec ID: S-{AREA}-001")
+    found = [(f.code, f.message) for f in gate(files) if f.code == "SM232"]
+    assert found == [("SM232", "Feature Index entry for S-LOAN-001 points to "
+                               ".specify/specs/features/sloan001-book-lending/spec.md, whose Spec ID is S-{AREA}-001")]

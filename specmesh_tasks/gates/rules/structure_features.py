@@ -1,8 +1,10 @@
 """SM2xx about features as a whole: the domain's Feature Index, dependency cycles, staleness.
 
-Feature Index rows may name features that have no spec yet (status `Backlog`, a folder that does
-not exist yet): those are plans, not errors. Paths are checked only for features that have a spec,
-except that a path leading outside the root is always refused.
+Feature Index rows may name features that have no spec yet (status `Backlog` or `Planned`, a
+folder that does not exist yet): those are plans, not errors, and so are rows of features that
+are gone (`Deprecated`, `Superseded`). A row with any other status says the feature is there: its
+spec must exist, whatever the row's path says. Paths are checked only for features that have a
+spec, except that a path leading outside the root is always refused (and never opened).
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from collections.abc import Iterator
 from specmesh_tasks.gates.catalog import rule
 from specmesh_tasks.gates.context import INDEX_EXTRA_STATUSES, RuleContext
 from specmesh_tasks.gates.finding import Finding, finding
-from specmesh_tasks.gates.index import RepoIndex, header_location, repo_index, specs_of, usable_spec_id
+from specmesh_tasks.gates.index import (
+    RepoIndex,
+    header_location,
+    repo_index,
+    specs_of,
+    usable_spec_id,
+    written_spec_id,
+)
 from specmesh_tasks.gates.rules.structure import has_feature_index
 from specmesh_tasks.model.ids import IdKind, kind_of
 from specmesh_tasks.model.spec import FeatureIndexRow, Location, Repo, SpecDoc, SpecKind
@@ -29,6 +38,26 @@ def _index_rows(repo: Repo) -> list[tuple[SpecDoc, FeatureIndexRow]]:
             if kind_of(row.feature_id) in (IdKind.FEATURE, IdKind.FIX):
                 rows.append((domain, row))
     return rows
+
+
+def _status_word(status: str) -> str:
+    """A Feature Index status cell as one lower-case word (`**Backlog**` -> `backlog`)."""
+    return status.strip().strip("*`_ ").strip().casefold()
+
+
+def is_planned(status: str) -> bool:
+    """A Feature Index status saying the feature has no spec yet (`Backlog`, `Planned`)."""
+    return _status_word(status).startswith(("backlog", "planned"))
+
+
+def is_active(status: str) -> bool:
+    """A Feature Index status saying the feature's spec exists: anything but planned or gone."""
+    return not is_planned(status) and not _status_word(status).startswith(("deprecated", "superseded"))
+
+
+def planned_features(repo: Repo) -> dict[str, FeatureIndexRow]:
+    """Feature ID -> its Feature Index row, for the features listed as planned (no spec yet)."""
+    return {row.feature_id: row for _domain, row in _index_rows(repo) if is_planned(row.status)}
 
 
 def _clean_path(raw: str) -> str:
@@ -104,6 +133,28 @@ def _existing(candidates: list[str], ctx: RuleContext) -> str | None:
 
 
 @rule(
+    code="SM242", name="indexed-feature-without-spec", severity="error",
+    summary="a Feature Index row with an active status names a feature that has no spec",
+    rationale="An active status (Draft, Approved, Implemented, ...) says the feature exists; a row "
+              "whose spec is missing points readers and tools at nothing, whatever its path says (a "
+              "missing file, a folder without a spec, a path out of the project). A feature that has "
+              "no spec yet is `Backlog` (or `Planned`); one that is gone is `Deprecated` or "
+              "`Superseded`.",
+    bad_example="| S-LOAN-003 | Fines | `.specify/specs/features/sloan003-fines/` | Draft |   "
+                "(no spec has Spec ID S-LOAN-003)",
+    good_example="| S-LOAN-003 | Fines | `.specify/specs/features/sloan003-fines/` | Backlog |",
+    fix="Write the feature's spec (or correct its Spec ID), or set the row's status to Backlog.",
+)
+def check_indexed_features_have_specs(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
+    index = repo_index(repo, ctx)
+    for _domain, row in _index_rows(repo):
+        if row.feature_id not in index.specs_by_id and is_active(row.status):
+            status = row.status.strip() or "no status"
+            yield finding("SM242", row.location, f"Feature Index lists {row.feature_id} ({status}) "
+                                                 f"but no spec has Spec ID {row.feature_id}")
+
+
+@rule(
     code="SM231", name="feature-index-path-outside-root", severity="error",
     summary="a Feature Index path leads outside the project root",
     rationale="Paths in specs are refused when they leave the root: the target is not part of the "
@@ -126,7 +177,8 @@ def check_index_paths_inside(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
 @rule(
     code="SM232", name="feature-index-path-mismatch", severity="warning",
     summary="a Feature Index path leads to a spec with a different Spec ID",
-    rationale="The row and the spec it points to disagree about which feature this is.",
+    rationale="The row and the spec it points to disagree about which feature this is. A Spec ID "
+              "still the scaffold's `S-{AREA}-001` disagrees like any other.",
     bad_example="| S-LOAN-002 | Returns | .specify/specs/features/sloan001-book-lending/spec.md | Draft |",
     good_example="| S-LOAN-002 | Returns | .specify/specs/features/sloan002-returns/spec.md | Draft |",
     fix="Point the row to the right folder, or correct the ID.",
@@ -138,11 +190,10 @@ def check_index_path_targets(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
         candidates = _candidates(path, domain) if path else None
         target = _existing(candidates, ctx) if candidates else None
         spec = _spec_at(target, index) if target else None
-        sid = usable_spec_id(spec) if spec else None
-        if sid and sid != row.feature_id:
+        sid = written_spec_id(spec) if spec else None
+        if spec and sid and sid != row.feature_id:
             yield finding("SM232", row.location,
-                          f"Feature Index entry for {row.feature_id} points to {spec.path if spec else ''}, "
-                          f"whose Spec ID is {sid}")
+                          f"Feature Index entry for {row.feature_id} points to {spec.path}, whose Spec ID is {sid}")
 
 
 def _spec_at(target: str, index: RepoIndex) -> SpecDoc | None:

@@ -13,6 +13,7 @@ from specmesh_tasks.gates.catalog import rule
 from specmesh_tasks.gates.context import RuleContext
 from specmesh_tasks.gates.finding import Finding, finding
 from specmesh_tasks.gates.index import RepoIndex, header_location, repo_index, specs_of, usable_spec_id
+from specmesh_tasks.gates.rules.structure_features import planned_features
 from specmesh_tasks.model.ids import IdKind
 from specmesh_tasks.model.spec import Definition, Location, Reference, Repo, SpecDoc, SpecKind
 
@@ -60,20 +61,49 @@ def _present_kinds(repo: Repo, index: RepoIndex) -> set[IdKind]:
         "the feature for UC/FR/SC), or correct the ID.",
 )
 def check_undefined_references(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
-    index = repo_index(repo, ctx)
-    present = _present_kinds(repo, index)
-    for spec in sorted(repo.specs, key=lambda s: s.path):
-        seen: set[str] = set()
-        missing: list[Reference] = []
-        for ref in spec.references:
-            if ref.id in seen:
-                continue
-            seen.add(ref.id)
-            if not _skip_reference(ref, spec, present) and not index.resolve(ref.id, spec.path):
-                missing.append(ref)
-        for ref in sorted(missing, key=lambda r: (r.location.line, r.id)):
-            first = min((r for r in spec.references if r.id == ref.id), key=lambda r: r.location.line)
-            yield finding("SM204", first.location, _undefined_message(first), usable_spec_id(spec))
+    planned = planned_features(repo)
+    for spec, ref in _unresolved(repo, ctx):
+        if ref.id not in planned:
+            yield finding("SM204", ref.location, _undefined_message(ref), usable_spec_id(spec))
+
+
+@rule(
+    code="SM241", name="planned-feature-reference", severity="warning",
+    summary="a spec refers to a feature the Feature Index lists as planned (Backlog), with no spec yet",
+    rationale="Depending on a feature that is only planned is normal, but the dependency cannot be "
+              "checked until its spec exists, and the plan built on it waits for that spec.",
+    bad_example="§2.4: | S-FINE-001 | Hard | fines on late returns |\n"
+                "domain Feature Index: | S-FINE-001 | Fines | features/sfine001-fines/ | Backlog |",
+    good_example="§2.4: | S-FINE-001 | Hard | fines on late returns |\n"
+                 "features/sfine001-fines/spec.md: Spec ID: S-FINE-001",
+    fix="Nothing is wrong yet; write the feature's spec when its turn comes (or drop the dependency).",
+)
+def check_planned_references(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
+    planned = planned_features(repo)
+    for spec, ref in _unresolved(repo, ctx):
+        row = planned.get(ref.id)
+        if row is not None:
+            yield finding("SM241", ref.location, f"{ref.id} is planned, no spec yet "
+                                                 f"({row.status.strip()} in the Feature Index)", usable_spec_id(spec))
+
+
+def _unresolved(repo: Repo, ctx: RuleContext) -> list[tuple[SpecDoc, Reference]]:
+    """Each checked ID that resolves nowhere, once per spec at its first mention (shared per run)."""
+    def find() -> list[tuple[SpecDoc, Reference]]:
+        index = repo_index(repo, ctx)
+        present = _present_kinds(repo, index)
+        found: list[tuple[SpecDoc, Reference]] = []
+        for spec in sorted(repo.specs, key=lambda s: s.path):
+            first: dict[str, Reference] = {}
+            for ref in spec.references:
+                if ref.id not in first or ref.location.line < first[ref.id].location.line:
+                    first[ref.id] = ref
+            missing = [ref for ref in first.values()
+                       if not _skip_reference(ref, spec, present) and not index.resolve(ref.id, spec.path)]
+            found.extend((spec, ref) for ref in sorted(missing, key=lambda r: (r.location.line, r.id)))
+        return found
+
+    return ctx.shared("structure_ids.unresolved", find)
 
 
 def _undefined_message(ref: Reference) -> str:
