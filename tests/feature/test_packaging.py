@@ -17,6 +17,9 @@ def test_wheel_carries_templates_and_finds_them_when_installed(tmp_path: Path) -
     names = zipfile.ZipFile(wheel).namelist()
     assert "specmesh_tasks/_templates/plan.md.j2" in names
     assert any(n.endswith("entry_points.txt") for n in names)
+    assert {"specmesh_tasks/trace/page.js", "specmesh_tasks/trace/page.css",  # the trace page's assets
+            "specmesh_tasks/schemas/trace-report.schema.json", "specmesh_tasks/schemas/impact-report.schema.json",
+            } <= set(names)
 
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
