@@ -5,7 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from specmesh_tasks.freshness import Stamp, file_stamp, settled, unchanged
 
 
 def normalize_text(text: str) -> str:
@@ -29,27 +33,80 @@ def short_hash(text: str) -> str:
     return normalized_digest(text)[:12]
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write `text` atomically (temp file + rename in the same directory) unless unchanged.
+class ChangedSinceRead(Exception):
+    """The file changed after the version the caller read: a person saved it meanwhile."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} changed while it was being updated")
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class FileVersion:
+    """What a file held when it was read: its content digest (None when it did not exist) and its
+    freshness stamp, kept only when settled at the time of reading (else the digest decides)."""
+
+    stamp: Stamp | None
+    digest: str | None
+
+
+MISSING = FileVersion(None, None)
+# Test seam: called between writing the temporary file and the final check before the rename, so
+# a test can land a save in exactly that window.
+_before_replace: Callable[[Path], None] | None = None
+
+
+def read_version(path: Path) -> tuple[bytes | None, FileVersion]:
+    """The file's bytes (None when it does not exist) and the version they are."""
+    stamp = file_stamp(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, MISSING
+    return data, FileVersion(settled(stamp), digest_bytes(data))
+
+
+def _still(path: Path, version: FileVersion) -> bool:
+    """True when `path` still holds `version`: the same settled stamp, else the same content."""
+    stamp = file_stamp(path)
+    if unchanged(version.stamp, stamp):
+        return True
+    if stamp is None:
+        return version.digest is None
+    try:
+        return digest_bytes(path.read_bytes()) == version.digest
+    except OSError:
+        return False
+
+
+def write_if_changed(path: Path, text: str | bytes, *, read: FileVersion | None = None) -> bool:
+    """Write atomically (temp file + rename in the same directory) unless the content is unchanged.
 
     Returns True when the file was written. Keeping an unchanged file's mtime matters: doit and
     editors would otherwise see a change that did not happen.
+
+    Never over a save made after the caller read the file: `read` is the version the new text was
+    made from (default: the one this call reads first). Just before the rename the file is checked
+    again, and ChangedSinceRead is raised (nothing written) when it no longer holds that version;
+    the caller merges again onto the new version or reports a conflict.
     """
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    current, version = read_version(path)
+    if read is not None and version.digest != read.digest:
+        raise ChangedSinceRead(path)
+    if current == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
+        mode = path.stat().st_mode & 0o7777 if current is not None else 0o644
+        os.chmod(tmp, mode)
+        if _before_replace is not None:
+            _before_replace(path)
+        if not _still(path, version):
+            raise ChangedSinceRead(path)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from specmesh_tasks.fsutil import rel_posix, write_if_changed
+from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, rel_posix, write_if_changed
 from specmesh_tasks.materialize.adopt import adopt_tasks
 from specmesh_tasks.materialize.facts import FeatureFacts, feature_facts
 from specmesh_tasks.materialize.merge import merge_tasks
@@ -19,6 +19,8 @@ from specmesh_tasks.materialize.options import Options
 from specmesh_tasks.materialize.render import created_date, skeleton
 from specmesh_tasks.parse.breakdown import Breakdown, parse_breakdown
 from specmesh_tasks.parse.tasks_md import FORMAT_VERSION, TasksDoc, parse_tasks_md
+
+_ATTEMPTS = 3  # merges onto a tasks.md that keeps being saved meanwhile, before giving up
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +39,14 @@ class Outcome:
 
 @dataclass(slots=True)
 class _Text:
-    """A file's text as LF lines plus how to write it back the same way (BOM, CRLF)."""
+    """A file's text as LF lines plus how to write it back the same way (BOM, CRLF), and the
+    version read (a save made after it is never written over)."""
 
     text: str
     bom: bool = False
     crlf: bool = False
+    data: bytes = b""
+    version: FileVersion = MISSING
 
     def encode(self, lf_text: str) -> str:
         out = lf_text.replace("\n", "\r\n") if self.crlf else lf_text
@@ -60,8 +65,23 @@ class _Run:
 
 
 def materialize_feature(root: Path, feature_dir: Path, options: Options | None = None) -> Outcome:
-    """Bring `<feature_dir>/tasks.md` in line with plan §11 (see the package docs for the rules)."""
-    run = _Run(Path(root), Path(feature_dir), options or Options())
+    """Bring `<feature_dir>/tasks.md` in line with plan §11 (see the package docs for the rules).
+
+    When a person saves tasks.md while it is being merged, the merge is done again onto their
+    version (a few times at most; then nothing is written and a note says why).
+    """
+    for _attempt in range(_ATTEMPTS):
+        run = _Run(Path(root), Path(feature_dir), options or Options())
+        try:
+            return _materialize(run)
+        except ChangedSinceRead:
+            continue
+    rel = rel_posix(Path(feature_dir) / "tasks.md", Path(root))
+    return Outcome(rel, "skipped", (f"{rel}: saved again while being updated, {_ATTEMPTS} times in a row; "
+                                    "not overwritten (run `specmesh tasks` again)",))
+
+
+def _materialize(run: _Run) -> Outcome:
     tasks_path = run.feature_dir / "tasks.md"
     plan = _read(run, "plan.md")
     if plan is None:
@@ -86,10 +106,12 @@ def _read(run: _Run, name: str) -> _Text | None:
     """A feature file read exactly (an unchanged file is never rewritten); None, noted, if unreadable."""
     path = run.feature_dir / name
     try:
-        data = path.read_bytes()
+        data, version = read_version(path)
     except OSError as exc:
+        data, version = None, MISSING
         if path.exists():
             run.notes.append(f"{run.rel(name)}: cannot read ({exc.strerror}); left alone")
+    if data is None:
         return None
     bom = data.startswith(codecs.BOM_UTF8)
     try:
@@ -99,7 +121,7 @@ def _read(run: _Run, name: str) -> _Text | None:
         run.notes.append(f"{run.rel(name)}:{line}: not valid UTF-8; left alone")
         return None
     crlf = "\r\n" in text
-    return _Text(text.replace("\r\n", "\n").replace("\r", "\n"), bom, crlf)
+    return _Text(text.replace("\r\n", "\n").replace("\r", "\n"), bom, crlf, data, version)
 
 
 def _starting_text(run: _Run, existing: _Text | None, breakdown: Breakdown,
@@ -177,10 +199,16 @@ def _finish(run: _Run, path: Path, existing: _Text | None, text: str) -> Outcome
     if run.options.check:
         return Outcome(rel, "would-change", tuple(run.notes), unified_diff(existing.text if existing else "",
                                                                             text, rel))
+    backup = None
     if existing is not None and run.options.adopt and not parse_tasks_md(existing.text, rel).managed:
-        backup = _backup(path, path.read_bytes())
+        backup = _backup(path, existing.data)
         run.notes.append(f"{rel}: adopted; the original is kept as {rel_posix(backup, run.root)}")
-    write_if_changed(path, new)
+    try:
+        write_if_changed(path, new, read=existing.version if existing else MISSING)
+    except ChangedSinceRead:
+        if backup is not None:
+            backup.unlink()  # a copy of a version that is no longer the person's latest
+        raise
     return Outcome(rel, "updated" if existing else "created", tuple(run.notes))
 
 

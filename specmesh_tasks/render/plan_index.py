@@ -22,11 +22,11 @@ their digest computed again; the others' digests cannot have changed and are not
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from specmesh_tasks.discover import SpecEntry
+from specmesh_tasks.fsutil import write_if_changed
 from specmesh_tasks.model.ids import IdKind
 from specmesh_tasks.model.spec import (
     DependencyRow,
@@ -128,8 +128,6 @@ class _Projections:
         return projection, True
 
     def save(self, live: set[str]) -> None:
-        from specmesh_tasks.fsutil import write_if_changed
-
         if set(self.rows) - live:
             self.rows = {k: v for k, v in self.rows.items() if k in live}
             self.dirty = True
@@ -182,7 +180,7 @@ def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[
             text = json.dumps(view, ensure_ascii=False, sort_keys=True) + "\n"
             if known.unchanged(target, text):
                 continue  # the file still holds this content
-            changed += write_digest(Path(target), text)
+            changed += write_if_changed(Path(target), text)
             known.written(target)
     store.save(set(projections))
     known.save()
@@ -247,7 +245,7 @@ class _IndexState:
 
     def save(self) -> None:
         if self.before != self.now:
-            write_digest(self.file, json.dumps(self.now, ensure_ascii=False, sort_keys=True))
+            write_if_changed(self.file, json.dumps(self.now, ensure_ascii=False, sort_keys=True))
 
 
 class _Written:
@@ -310,23 +308,5 @@ class _Written:
 
     def save(self) -> None:
         if self.dirty:
-            write_digest(self.file, json.dumps(self.rows, sort_keys=True))
+            write_if_changed(self.file, json.dumps(self.rows, sort_keys=True))
 
-
-def write_digest(path: Path, text: str) -> bool:
-    """Write a digest file unless unchanged (True when written).
-
-    Not `fsutil.write_if_changed`: a thousand `mkstemp` calls cost more than the rest of the index.
-    A fixed temporary name is safe because runs take the cache lock, and a digest torn by a crash
-    only makes its plan re-render once.
-    """
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True

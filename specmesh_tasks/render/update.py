@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from specmesh_tasks.fsutil import write_if_changed
+from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, write_if_changed
 from specmesh_tasks.model.spec import MarkerKind, Repo, SpecDoc
 
 PLAN_NAME = "plan.md"
+_ATTEMPTS = 3  # merges onto a plan.md that keeps being saved meanwhile, before giving up
 
 
 class Status(str, Enum):
@@ -83,53 +84,67 @@ def update_plan(spec: SpecDoc, repo: Repo, spec_text: str | None, inputs: Inputs
         return PlanOutcome(Status.BLOCKED, rel, f"{rel}: blocked by the CLARIFY GATE "
                            f"({len(blockers)} [NEEDS CLARIFICATION] left in {spec.path})",
                            "\n".join(f"  {b}" for b in blockers))
-    existing, problem = _read_plan(plan_path, rel)
-    if problem:
-        return PlanOutcome(Status.BLOCKED, rel, problem)
-    try:
-        return _update(spec, repo, spec_text, inputs, options, plan_path, rel, existing)
-    except PlanTemplateError as exc:
-        return PlanOutcome(Status.BLOCKED, rel, f"{rel}: the plan template does not render: {exc}")
+    for _attempt in range(_ATTEMPTS):
+        existing, problem = _read_plan(plan_path, rel)
+        if problem:
+            return PlanOutcome(Status.BLOCKED, rel, problem)
+        try:
+            return _update(spec, repo, spec_text, inputs, options, plan_path, rel, existing)
+        except PlanTemplateError as exc:
+            return PlanOutcome(Status.BLOCKED, rel, f"{rel}: the plan template does not render: {exc}")
+        except ChangedSinceRead:
+            continue  # a person saved plan.md while it was being merged: merge onto their version
+    return PlanOutcome(Status.CONFLICT, rel, f"{rel}: saved again while being updated, {_ATTEMPTS} times "
+                       "in a row; not overwritten (run `specmesh plan` again)")
 
 
-def _read_plan(path: Path, rel: str) -> tuple[str | None, str]:
+@dataclass(frozen=True, slots=True)
+class _Existing:
+    """plan.md as read: its text, and the version the merge starts from."""
+
+    text: str
+    data: bytes
+    version: FileVersion
+
+
+def _read_plan(path: Path, rel: str) -> tuple[_Existing | None, str]:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, ""
+        data, version = read_version(path)
     except OSError as exc:
         return None, f"{rel}: cannot read: {exc.strerror or exc}"
+    if data is None:
+        return None, ""
     try:
-        return data.decode("utf-8"), ""
+        return _Existing(data.decode("utf-8"), data, version), ""
     except UnicodeDecodeError as exc:
         return None, f"{rel}: not valid UTF-8 (byte {exc.start}); not touched"
 
 
 def _update(spec: SpecDoc, repo: Repo, spec_text: str | None, inputs: Inputs, options: Options,
-            plan_path: Path, rel: str, existing: str | None) -> PlanOutcome:
+            plan_path: Path, rel: str, existing: _Existing | None) -> PlanOutcome:
     from specmesh_tasks.parse.plan import is_managed
     from specmesh_tasks.render.adopt import adopt
     from specmesh_tasks.render.blocks import creation_date, render_plan
     from specmesh_tasks.render.context import build_context
     from specmesh_tasks.render.merge import merge, read_created
 
-    created = (read_created(existing) if existing else None) or creation_date()
+    created = (read_created(existing.text) if existing else None) or creation_date()
     ctx = build_context(spec, repo, spec_text)
     template_text = inputs.template.read_text(encoding="utf-8")
     rendered = render_plan(ctx, template_text, created=created, template_name=inputs.template.name,
                            cache_dir=inputs.cache_dir)
     if existing is None:
         return _finish(Status.CREATED, rel, plan_path, None, rendered.text, options)
-    if not is_managed(existing):
+    if not is_managed(existing.text):
         if not options.adopt:
             return PlanOutcome(Status.UNMANAGED, rel, f"{rel}: not managed by specmesh (no format marker); "
                                "left as is — `specmesh plan --adopt` converts it")
-        result = adopt(existing, rendered)
+        result = adopt(existing.text, rendered)
         note = (f"{result.unplaced} line(s) without a matching place are in its last section",) \
             if result.unplaced else ()
         return _finish(Status.ADOPTED, rel, plan_path, existing, result.text, options, backup=True,
                        notes=note)
-    merged = merge(existing, rendered, force=options.force, path=rel)
+    merged = merge(existing.text, rendered, force=options.force, path=rel)
     if merged.conflicts and not options.force:
         details = "\n".join(c.report(rel) for c in merged.conflicts)
         return PlanOutcome(Status.CONFLICT, rel, f"{rel}: {len(merged.conflicts)} generated part(s) edited "
@@ -140,22 +155,27 @@ def _update(spec: SpecDoc, repo: Repo, spec_text: str | None, inputs: Inputs, op
                    backup=bool(merged.conflicts), notes=merged.notes)
 
 
-def _finish(status: Status, rel: str, plan_path: Path, existing: str | None, text: str, options: Options,
-            *, backup: bool = False, notes: tuple[str, ...] = ()) -> PlanOutcome:
+def _finish(status: Status, rel: str, plan_path: Path, existing: _Existing | None, text: str,
+            options: Options, *, backup: bool = False, notes: tuple[str, ...] = ()) -> PlanOutcome:
+    """Write `text` over the version of plan.md it was made from (ChangedSinceRead if it moved)."""
     from specmesh_tasks.render.merge import backup_path, unified_diff
 
-    if existing == text:
+    if existing is not None and existing.text == text:
         return PlanOutcome(Status.UNCHANGED, rel, f"{rel}: up to date", notes=notes)
     if options.check:
-        diff = unified_diff(existing or "", text, rel)
+        diff = unified_diff(existing.text if existing else "", text, rel)
         return PlanOutcome(Status.WOULD_CHANGE, rel, f"{rel}: would change", diff, notes)
-    saved = None
+    saved: Path | None = None
     if backup and existing is not None:
-        target = backup_path(plan_path)
-        with open(target, "xb") as handle:  # never overwrite a backup
-            handle.write(plan_path.read_bytes())
-        saved = target.name
-    write_if_changed(plan_path, text)
+        saved = backup_path(plan_path)
+        with open(saved, "xb") as handle:  # never overwrite a backup
+            handle.write(existing.data)
+    try:
+        write_if_changed(plan_path, text, read=existing.version if existing else MISSING)
+    except ChangedSinceRead:
+        if saved is not None:
+            saved.unlink()  # a copy of a version that is no longer the person's latest
+        raise
     verb = _VERBS.get(status.value, "updated")
-    kept = f" (the previous version is kept as {saved})" if saved else ""
-    return PlanOutcome(status, rel, f"{rel}: {verb}{kept}", notes=notes, backup=saved)
+    kept = f" (the previous version is kept as {saved.name})" if saved else ""
+    return PlanOutcome(status, rel, f"{rel}: {verb}{kept}", notes=notes, backup=saved.name if saved else None)
