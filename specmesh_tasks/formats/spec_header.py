@@ -54,8 +54,10 @@ _KEY = re.compile(r"[^\W\d][\w ()/.&-]{0,40}")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)(.*)")
 # `[OWNER]`, `[BUG TITLE]`, `[Draft | In Review | …]`, `[#123]`, `{date}`, `#XX`; a real bracketed
 # value (`[#12]`) or issue number (`#123`) is not one.
+# The plan template's example lists (`[#123, #124]`, `[SCR-001, SCR-002, etc.]`) are fill-ins too.
 _UNFILLED = re.compile(
-    r"^\[(?:[A-Z][A-Z0-9 _/-]*|[^\]]*\|[^\]]*|#123|#N+|#X+)\]$|\{[A-Za-z_ ]+\}|^#(?:X+|N+)$"
+    r"^\[(?:[A-Z][A-Z0-9 _/-]*|[^\]]*\|[^\]]*|#123(?:, #124)?|#N+|#X+|[^\]]*, etc\.)\]$"
+    r"|\{[A-Za-z_ ]+\}|^#(?:X+|N+)$"
 )
 _TYPE_WORDS = (
     ("vision", VISION), ("domain", DOMAIN), ("overview", DOMAIN), ("screen", SCREEN),

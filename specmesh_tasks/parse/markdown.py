@@ -81,7 +81,7 @@ def split_markdown(text: str, rel: str = "") -> MarkdownDoc:
     return doc
 
 
-def _fence_open(line: str) -> str | None:
+def fence_open(line: str) -> str | None:
     """The fence run (``` or ~~~…) when `line` opens a fenced block, else None."""
     stripped = line.lstrip(" \t")
     char = stripped[:1]
@@ -93,7 +93,8 @@ def _fence_open(line: str) -> str | None:
     return char * run
 
 
-def _closes(line: str, fence: str) -> bool:
+def closes_fence(line: str, fence: str) -> bool:
+    """True when `line` closes the fenced block opened by `fence`."""
     stripped = line.strip()
     return stripped.startswith(fence) and stripped == fence[0] * len(stripped)
 
@@ -121,7 +122,7 @@ class _Splitter:
         for i, line in enumerate(doc.lines):
             if fence:
                 code[i] = True
-                if line and line.lstrip(" \t")[:1] == fence[0] and _closes(line, fence):
+                if line and line.lstrip(" \t")[:1] == fence[0] and closes_fence(line, fence):
                     fence = ""
                 continue
             if has_comments and (in_comment or "<!--" in line):
@@ -138,7 +139,7 @@ class _Splitter:
                     rows = None
                 continue
             else:
-                if first in _FENCE_STARTS and (run := _fence_open(line)) is not None:
+                if first in _FENCE_STARTS and (run := fence_open(line)) is not None:
                     if rows is not None:
                         tables.append(_table(table_at, header, rows))
                         rows = None

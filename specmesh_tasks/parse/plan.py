@@ -20,6 +20,8 @@ from specmesh_tasks.formats.plan_markers import (
     OPEN_BEGIN_RE,
     marker_hash,
 )
+from specmesh_tasks.parse.inline import code_span_ranges, in_ranges
+from specmesh_tasks.parse.markdown import closes_fence, fence_open
 
 
 def split_lines(text: str) -> list[str]:
@@ -72,6 +74,14 @@ class MarkerProblem:
     index: int  # 0-based line index of the offending marker
     name: str
     message: str
+    kind: ProblemKind
+
+
+class ProblemKind(str, Enum):
+    UNTERMINATED = "unterminated"  # a begin marker without its end marker
+    REPEATED_BLOCK = "repeated-block"  # a block's begin or end marker, its name used before
+    REPEATED_LINE = "repeated-line"  # a generated line's marker, its name used before
+    STRAY_END = "stray-end"  # an end marker without a begin marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +135,14 @@ def _scan_plan(text: str) -> PlanScan:
     slots: list[Slot] = []
     problems: list[MarkerProblem] = []
     seen: set[str] = set()
+    fence = ""  # the fenced code block we are in: its lines are text, markers included
     i = 0
     while i < len(lines):
         s = stripped[i]
+        if fence or s.lstrip()[:1] in _FENCE_CHARS:
+            fence = _fence_state(s, fence)
+            i += 1
+            continue
         if MARKER_TAG not in s:  # most lines: no regex at all
             i += 1
             continue
@@ -137,10 +152,12 @@ def _scan_plan(text: str) -> PlanScan:
             name, sha = m.group(1), m.group(2)
             close = _find_end(stripped, i + 1, name)
             if close < 0:
-                problems.append(MarkerProblem(i, name, f"block '{name}' has no end marker"))
+                problems.append(MarkerProblem(i, name, f"block '{name}' has no end marker",
+                                              ProblemKind.UNTERMINATED))
             elif name in seen:
-                problems.append(MarkerProblem(i, name, f"block '{name}' appears twice"))
-                problems.append(MarkerProblem(close, name, f"block '{name}' appears twice"))
+                for at in (i, close):
+                    problems.append(MarkerProblem(at, name, f"block '{name}' appears twice",
+                                                  ProblemKind.REPEATED_BLOCK))
                 i = close
             else:
                 seen.add(name)
@@ -148,16 +165,48 @@ def _scan_plan(text: str) -> PlanScan:
                 slots.append(Slot(name, SlotKind.BLOCK, i, close, content, sha))
                 i = close
         elif m := END_RE.match(s):
-            problems.append(MarkerProblem(i, m.group(1), f"end marker of '{m.group(1)}' without a begin"))
-        elif m := LINE_RE.match(s):
+            problems.append(MarkerProblem(i, m.group(1), f"end marker of '{m.group(1)}' without a begin",
+                                          ProblemKind.STRAY_END))
+        elif (m := LINE_RE.match(s)) and not _in_code_span(s, m.end(1)):
             name = m.group(2)
+            slot = Slot(name, SlotKind.LINE, i, i, m.group(1), m.group(3))
             if name in seen:
-                problems.append(MarkerProblem(i, name, f"generated line '{name}' appears twice"))
+                slot = _keep_generated(slots, slot)  # the copy that still matches its hash is ours
+                problems.append(MarkerProblem(slot.start, name, f"generated line '{name}' appears twice",
+                                              ProblemKind.REPEATED_LINE))
             else:
                 seen.add(name)
-                slots.append(Slot(name, SlotKind.LINE, i, i, m.group(1), m.group(3)))
+                slots.append(slot)
         i += 1
     return PlanScan(tuple(lines), format_index, version, inputs, tuple(slots), tuple(problems))
+
+
+_FENCE_CHARS = ("`", "~")
+
+
+def _keep_generated(slots: list[Slot], again: Slot) -> Slot:
+    """Of two lines with the same marker name, keep as the slot the one whose text matches its hash
+    (a person copied a generated line and edited one copy); returns the one that is not the slot."""
+    k = next(k for k, s in enumerate(slots) if s.name == again.name)
+    if slots[k].edited and not again.edited:
+        slots[k], again = again, slots[k]
+    return again
+
+
+def _fence_state(line: str, fence: str) -> str:
+    """The fence we are in after `line` ("" outside any): a fence opens and closes as in the spec
+    reader (`parse/markdown.py`)."""
+    if fence:
+        return "" if closes_fence(line, fence) else fence
+    return fence_open(line) or ""
+
+
+def _in_code_span(line: str, start: int) -> bool:
+    """True when the marker that begins at or after `start` lies inside a code span (it is text)."""
+    if "`" not in line:
+        return False
+    at = line.index(MARKER_TAG, start)
+    return in_ranges(at, code_span_ranges(line))
 
 
 def _find_end(stripped: list[str], start: int, name: str) -> int:

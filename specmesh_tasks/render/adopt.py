@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from specmesh_tasks.formats.plan_markers import LINE_RE
+from specmesh_tasks.formats.spec_header import is_unfilled
 from specmesh_tasks.parse.plan import PlanScan, SlotKind, scan_plan
 from specmesh_tasks.render.seal import Rendered
 
@@ -153,13 +154,18 @@ def _merge_preamble(plan: _Plan, target: _Chunk, chunk: _Chunk, old: list[str],
     generated_keys = {m.group(1) for i in target.body
                       if _in_block(plan, i) and (m := _HEADER_FIELD.match(plan.lines[i]))}
     body, unplaced = [], []
+    guidance = _template_guidance(old, chunk.body)
     for i in chunk.body:
         line = old[i]
+        if i in guidance:
+            continue  # the template's guidance for its authors, not the person's words
         if h1_new >= 0 and line.startswith("# ") and i not in fenced and h1_new not in plan.consumed:
             plan.replace[h1_new] = line.rstrip()
             plan.consumed.add(h1_new)
             continue
         m = _HEADER_FIELD.match(line)
+        if m and is_unfilled(line[m.end():].strip()):
+            continue  # `Created: {date}`, `Owner: [ENGINEER / TEAM]`: a placeholder is not a value
         if m and not _exact(plan, target, line.strip(), -1):
             if m.group(1) in generated_keys:
                 unplaced.append(line)
@@ -174,6 +180,20 @@ def _merge_preamble(plan: _Plan, target: _Chunk, chunk: _Chunk, old: list[str],
     start = plan.scan.format_index if plan.scan.managed else max(h1_new, 0)
     _merge_lines(plan, target, body, old, fenced, start)
     return unplaced
+
+
+def _template_guidance(old: list[str], body: list[int]) -> set[int]:
+    """Lines of the template's guidance comment (`<!--` then `Template: …` … `-->`) in a preamble."""
+    for k, i in enumerate(body):
+        if old[i].strip() != "<!--":
+            continue
+        inner = [j for j in body[k + 1:] if old[j].strip()]
+        if not inner or not old[inner[0]].strip().startswith("Template:"):
+            continue
+        end = next((j for j in body[k + 1:] if "-->" in old[j]), None)
+        if end is not None:
+            return {j for j in body if i <= j <= end}
+    return set()
 
 
 def _merge_body(plan: _Plan, target: _Chunk, chunk: _Chunk, old: list[str], fenced: set[int]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from specmesh_tasks.model.spec import Repo, SpecDoc, SpecKind
 from specmesh_tasks.render.breakdown import TaskGroup, feature_breakdown, fix_breakdown
 from specmesh_tasks.render.checks import Checks, check_branch, check_issue
-from specmesh_tasks.render.header import branch_name, issue_numbers, plan_id_for, related_screens
+from specmesh_tasks.render.header import branch_name, issue_numbers, plan_id_for, related_screens, seeded_owner
 from specmesh_tasks.render.overview import FeatureRef, ItemRef, domain_line, other_specs
 from specmesh_tasks.render.related import CONTEXT_VERSION
 from specmesh_tasks.render.spec_values import (
@@ -140,7 +140,7 @@ def build_context(spec: SpecDoc, repo: Repo, text: str | None = None) -> PlanCon
         related_screens=related_screens(spec),
         branch=branch,
         issues=issues,
-        owner=spec.header("Author") or spec.header("Owner") or "(none in the spec)",
+        owner=seeded_owner(spec),
         use_cases=tuple(UseCaseRef(u.id, u.title) for u in spec.use_cases),
         domain_line=domain_line(spec, shared.domain_id),
         masters=shared.masters,

@@ -53,3 +53,12 @@ def related_screens(spec: SpecDoc) -> tuple[str, ...]:
     found = [(d.location.line, d.id) for d in spec.dependencies if d.kind is IdKind.SCREEN]
     found += [(r.location.line, r.id) for r in spec.references if r.kind is IdKind.SCREEN]
     return tuple(dict.fromkeys(i for _, i in sorted(found)))
+
+
+def seeded_owner(spec: SpecDoc) -> str:
+    """The Owner a new plan starts with: the spec's Author ("" when it names none or still holds
+    the template's `[OWNER]`); from then on the plan's Owner line is the person's."""
+    from specmesh_tasks.formats.spec_header import is_unfilled
+
+    value = spec.header("Author") or spec.header("Owner") or ""
+    return "" if is_unfilled(value) else value

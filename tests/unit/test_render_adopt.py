@@ -11,7 +11,7 @@ from specmesh_tasks.parse.plan import scan_plan
 from specmesh_tasks.render.adopt import UNPLACED_HEADING, adopt
 from specmesh_tasks.render.blocks import render_plan
 from specmesh_tasks.render.context import build_context
-from specmesh_tasks.render.merge import merge
+from specmesh_tasks.render.merge import merge, read_created
 from specmesh_tasks.render.seal import Rendered
 from specmesh_tasks.render.templates import bundled_template
 
@@ -128,10 +128,55 @@ def test_the_persons_h1_note_and_work_breakdown_replace_the_seed() -> None:
 def test_what_has_no_place_goes_to_the_final_section() -> None:
     result = adopt(HAND_WRITTEN, rendered())
     tail = result.text[result.text.index(UNPLACED_HEADING) :]
-    assert "Owner: The desk team" in tail  # differs from the generated owner
     assert "## 12. Notes from the meeting\n\nAsk the mayor about weekends." in tail
     assert "Plan ID: PLAN-LOAN-001" not in tail  # identical to the generated header: already there
-    assert result.unplaced == 3
+    assert result.unplaced == 2
+
+
+def test_the_owner_is_the_persons_not_generated() -> None:
+    """Owner is seeded (from the spec's Author) and then the person's (issue 13)."""
+    text = adopt(HAND_WRITTEN, rendered()).text
+    assert "\nOwner: The desk team\n" in text and text.count("Owner:") == 1
+    assert text.index("<!-- specmesh:end header -->") < text.index("Owner: The desk team")
+
+
+TEMPLATE_COPY = textwrap.dedent("""\
+    # Implementation Plan: Lending at the desk
+
+    <!--
+      Template: Implementation Plan
+
+      Purpose: Define technical approach and work breakdown for Feature implementation.
+      Used by: /spec-mesh plan workflow
+    -->
+
+    Plan ID: PLAN-{AREA}-{NNN}
+    Feature Spec: S-LOAN-001
+    Related Screens: [SCR-001, SCR-002, etc.]
+    Issue(s): [#123, #124]
+    Created: {date}
+    Owner: [ENGINEER / TEAM]
+
+    ---
+
+    ## 1. Summary
+
+    - One-sentence summary of the change: record loans at the desk.
+    """)
+
+
+def test_template_placeholders_and_guidance_are_not_carried_over() -> None:
+    """Issue 13: `Created: {date}` became the creation date and the template's guidance comment was
+    copied into the plan; a template placeholder is not a value."""
+    result = adopt(TEMPLATE_COPY, rendered())
+    text = result.text
+    assert "{date}" not in text and "Created: 2025-01-02" in text
+    assert "Template: Implementation Plan" not in text and "Purpose: Define" not in text
+    assert "[ENGINEER / TEAM]" not in text and "Owner: Hana Yamada" in text
+    assert "[#123, #124]" not in text and "{AREA}" not in text and "[SCR-001, SCR-002, etc.]" not in text
+    assert "- One-sentence summary of the change: record loans at the desk." in text
+    assert result.unplaced == 0
+    assert read_created(TEMPLATE_COPY) is None
 
 
 def test_the_adopted_plan_is_managed_and_merges_cleanly() -> None:

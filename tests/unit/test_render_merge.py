@@ -142,12 +142,64 @@ def test_a_line_whose_marker_was_removed_belongs_to_the_person() -> None:
     assert "  - External systems: Payment gateway (and cash)\n" in result.text
 
 
-def test_a_broken_marker_is_a_conflict_and_force_removes_only_the_marker() -> None:
+def test_a_deleted_end_marker_is_a_conflict_and_force_restores_the_block() -> None:
+    """Issue 13: `--force` removed the begin marker, so the block was never updated again."""
     old = plan().text.replace("<!-- specmesh:end s7.deferred -->\n", "")
     result = merge(old, plan())
     assert result.text == old and "no end marker" in result.conflicts[0].message
+    forced = merge(old, plan(deferred=("- risk B",)), force=True)
+    assert forced.text == plan(deferred=("- risk B",)).text  # intact text: regenerated in place
+    assert scan_plan(forced.text).slot("s7.deferred") is not None
+    assert merge(forced.text, plan(deferred=("- risk C",))).text == plan(deferred=("- risk C",)).text
+
+
+def test_force_after_a_deleted_end_marker_keeps_text_the_person_changed() -> None:
+    old = plan().text.replace("<!-- specmesh:end s7.deferred -->\n", "").replace("- risk A", "- risk A, mine")
+    forced = merge(old, plan(deferred=("- risk B",)), force=True)
+    assert "- risk A, mine" in forced.text  # theirs now, after the regenerated block
+    block = scan_plan(forced.text).slot("s7.deferred")
+    assert block is not None and block.content == "- risk B" and not block.edited
+
+
+def test_a_repeated_line_marker_is_removed_by_force_and_its_text_stays() -> None:
+    old = plan().text
+    line = next(x for x in old.split("\n") if "specmesh:s1.uc" in x)
+    old = old.replace("- One-sentence summary of the change:", "- One-sentence summary of the change:\n" +
+                      line.replace("- Use cases:", "- Copied by me:"))
+    assert "appears twice" in merge(old, plan()).conflicts[0].message
     forced = merge(old, plan(), force=True)
-    assert "- risk A" in forced.text and "specmesh:begin" not in forced.text
+    assert "- Copied by me: UC-1 (Borrow)\n" in forced.text
+
+
+MARKER_NOTES = """
+## Notes
+
+How the markers look (my notes for the team):
+
+```markdown
+<!-- specmesh:begin s7.deferred sha=0123456789ab -->
+- an example, not a real block
+<!-- specmesh:end s7.deferred -->
+- An example line <!-- specmesh:s1.uc sha=0123456789ab -->
+<!-- specmesh:begin unfinished sha=0123456789ab -->
+```
+
+- Inline, `<!-- specmesh:end s7.deferred -->` is text too.
+- A line of mine that ends in a marker-like comment <!-- specmesh:my.note sha=aaaaaaaaaaaa -->
+"""
+
+
+def test_markers_in_code_and_marker_like_comments_are_the_persons_text() -> None:
+    """Issue 13: a fenced example of the marker format was a false "broken marker" conflict, and
+    `--force` deleted it, as it deleted a line of theirs ending in a marker-like comment."""
+    old = plan().text + MARKER_NOTES
+    scan = scan_plan(old)
+    assert not scan.problems and [s.name for s in scan.slots] == ["s1.uc", "s7.deferred", "my.note"]
+    result = merge(old, plan(uc="UC-2 (Return)"))
+    assert not result.conflicts and result.text.endswith(MARKER_NOTES)
+    assert "UC-2 (Return)" in result.text
+    forced = merge(old, plan(uc="UC-2 (Return)"), force=True)
+    assert forced.text == result.text
 
 
 def test_an_unknown_format_version_is_never_rewritten() -> None:

@@ -50,7 +50,7 @@ def test_blocked_by_the_clarify_gate_with_file_and_line(root: Path) -> None:
 def test_conflict_check_and_force(root: Path) -> None:
     update(root)
     plan = root / LOAN.replace("spec.md", "plan.md")
-    edited = plan.read_text(encoding="utf-8").replace("Owner: 山田 花子", "Owner: the desk team")
+    edited = plan.read_text(encoding="utf-8").replace("Branch: feature/12-lending", "Branch: lending")
     plan.write_text(edited, encoding="utf-8")
     conflict = update(root)
     assert conflict.status is Status.CONFLICT and "'header'" in conflict.details
@@ -60,7 +60,7 @@ def test_conflict_check_and_force(root: Path) -> None:
     forced = update(root, force=True)
     assert forced.status is Status.FORCED and forced.backup == "plan.md.orig"
     assert (plan.parent / "plan.md.orig").read_text(encoding="utf-8") == edited
-    assert "Owner: 山田 花子" in plan.read_text(encoding="utf-8")
+    assert "Branch: feature/12-lending" in plan.read_text(encoding="utf-8")
 
 
 def test_check_reports_a_diff_and_writes_nothing(root: Path) -> None:
@@ -113,3 +113,35 @@ def test_malformed_specs_never_crash_a_plan(project: Path, name: str) -> None:
         assert plan.read_text(encoding="utf-8").startswith("# Implementation Plan:")
     if name.startswith("latin1"):
         assert outcome.status is Status.BLOCKED and "cannot be read" in outcome.message
+
+
+OLD_PLAN = TESTS / "resources" / "plans_0_1" / "sloan001-lending.plan.md"  # made by the 0.1 release
+
+
+def test_owner_is_seeded_from_the_author_then_the_persons(root: Path) -> None:
+    """Issue 13: Owner is the header line people edit most; editing it was a conflict."""
+    assert update(root).status is Status.CREATED
+    plan = root / LOAN.replace("spec.md", "plan.md")
+    text = plan.read_text(encoding="utf-8")
+    assert "<!-- specmesh:end header -->\nOwner: 山田 花子\n" in text
+    plan.write_text(text.replace("Owner: 山田 花子", "Owner: the desk team"), encoding="utf-8")
+    spec = root / LOAN
+    spec.write_text(spec.read_text(encoding="utf-8").replace(": Borrow a book", ": Borrow a copy"),
+                    encoding="utf-8")
+    outcome = update(root)
+    assert outcome.status is Status.UPDATED, outcome.report()
+    text = plan.read_text(encoding="utf-8")
+    assert "Owner: the desk team" in text and "Borrow a copy" in text and text.count("Owner:") == 1
+
+
+@pytest.mark.parametrize("owner", ["山田 花子", "the desk team"])
+def test_a_plan_from_the_previous_release_keeps_its_owner(root: Path, owner: str) -> None:
+    plan = root / LOAN.replace("spec.md", "plan.md")
+    old = OLD_PLAN.read_text(encoding="utf-8")
+    assert "Owner: 山田 花子\n\nInput:" in old  # the Owner line was inside the header block
+    plan.write_text(old.replace("Owner: 山田 花子", f"Owner: {owner}"), encoding="utf-8")
+    outcome = update(root)
+    assert outcome.status is Status.UPDATED, outcome.report()
+    text = plan.read_text(encoding="utf-8")
+    assert f"<!-- specmesh:end header -->\nOwner: {owner}\nNote:" in text and text.count("Owner:") == 1
+    assert update(root).status is Status.UNCHANGED
