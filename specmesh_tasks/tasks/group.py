@@ -1,5 +1,6 @@
-"""The parts `plan` and `tasks` share: one sub-task per feature, a note for a skipped one, and the
-always-run summary task that reports for all of them."""
+"""The shapes of our tasks: for `plan` and `tasks`, one sub-task per feature, a note for a skipped
+one and the always-run summary task that reports for all of them; for `gates`, `test`, `trace`
+and `impact`, one always-run task whose options are checked while it is declared."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from doit.task import Task
+
+from specmesh_tasks.errors import UserError
 
 if TYPE_CHECKING:
     from specmesh_tasks.discover import SpecEntry
@@ -57,3 +60,15 @@ def summary_task(group: str, doc: str | None, action: tuple[Any, list[Any]], tas
 def note_action(message: str) -> None:
     """Print one line on stderr (doit captures an action's stdout)."""
     print(message, file=sys.stderr)
+
+
+def command_task(action: Any, options: dict[str, Any], check: Any) -> dict[str, Any]:
+    """One always-run task calling `action(opts=options)`; `check(options)` runs now, so a bad
+    value is one line and exit 3 before any task runs (doit's loading error)."""
+    from specmesh_tasks.tasks.common import as_doit_error
+
+    try:
+        check(options)
+    except UserError as exc:
+        raise as_doit_error(exc) from None
+    return {"actions": [(action, [], {"opts": dict(options)})], "uptodate": [False], "verbosity": 2}

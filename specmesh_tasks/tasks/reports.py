@@ -20,7 +20,8 @@ from doit import task_params
 from doit.exceptions import TaskFailed
 
 from specmesh_tasks.errors import UserError
-from specmesh_tasks.tasks.common import as_doit_error, project_root
+from specmesh_tasks.tasks.common import project_root
+from specmesh_tasks.tasks.group import command_task
 from specmesh_tasks.trace.options import IMPACT_PARAMS, TRACE_PARAMS
 
 
@@ -40,11 +41,7 @@ def task_impact(**options: Any) -> dict[str, Any]:
 def _declare(name: str, options: dict[str, Any], action: Any) -> dict[str, Any]:
     from specmesh_tasks.trace.command import check_options
 
-    try:
-        check_options(name, options)
-    except UserError as exc:  # one line and exit 3 while loading, as for any bad option
-        raise as_doit_error(exc) from None
-    return {"actions": [(action, [], {"opts": dict(options)})], "uptodate": [False], "verbosity": 2}
+    return command_task(action, options, lambda opts: check_options(name, opts))
 
 
 def trace_action(opts: dict[str, Any]) -> TaskFailed | None:
