@@ -151,9 +151,9 @@ def test_the_affected_stage_is_sharded_over_two_machines() -> None:
     job = workflow()["jobs"]["affected"]
     assert job["strategy"]["matrix"]["shard"] == [1, 2]
     step = next(s for s in job["steps"] if "specmesh test" in s.get("run", ""))
-    # a pull request: since its base branch; a push: since the state the restored cache recorded
-    assert step["env"]["BASE"] == \
-        "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || '' }}"
+    # with a restored state: against it; a pull request without one: since its base branch
+    assert step["env"]["BASE"] == ("${{ github.event_name == 'pull_request' && hashFiles('.specify/.cache/"
+                                   "affected-state.json') == '' && format('origin/{0}', github.base_ref) || '' }}")
     assert 'specmesh test ${BASE:+--since "$BASE"}' in step["run"]
     assert "--shard ${{ matrix.shard }}/2 --junit reports/junit.xml" in step["run"]
 
