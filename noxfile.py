@@ -75,6 +75,16 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", "bench")
 
 
+@nox.session
+def mutation(session: nox.Session) -> None:
+    """The mutation harness of the affected-tests selection on real libraries (bench/mutation.py).
+
+    Slow (tens of minutes) and not part of the default sessions; pytest-testmon (the yardstick)
+    and the libraries' own test dependencies are installed here only."""
+    session.install("-e", ".", "pytest-testmon", "freezegun")
+    session.run("python", "bench/mutation.py", *session.posargs)
+
+
 # ----------------------------------------------------------------------------- CI stages
 # Sessions a user can copy into their own noxfile. They run on this repository's example project;
 # in your repository drop `--root`. Reports land in reports/.
