@@ -471,7 +471,7 @@ def main() -> int:
     parser.add_argument("--mutations", type=int, default=20)
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--granularity", choices=("file", "definition"), default="file",
+    parser.add_argument("--granularity", choices=("recorded", "file", "definition"), default="file",
                         help="tests.granularity of the generated project (default: file, the tool's default)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per case; the median is reported")
     parser.add_argument("--work", default=None, help="where to generate the project (default: a temp dir)")
