@@ -56,3 +56,12 @@ class RootNotFoundError(UserError):
             f"error: no .specify/ directory in {start} or any parent; "
             "run inside a spec-mesh repository, set SPECMESH_ROOT or pass --root DIR"
         )
+
+
+class TemplateReferenceError(UserError):
+    """A plan template that includes, imports or extends anything but a template in its own folder
+    inside the root (by a literal name)."""
+
+    def __init__(self, *, template: str, line: int, reference: str, problem: str) -> None:
+        self.template, self.line, self.reference = template, line, reference
+        super().__init__(f"error: {template}:{line}: {reference}: {problem}")

@@ -16,9 +16,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specmesh_tasks.errors import TemplateReferenceError
 from specmesh_tasks.formats.plan_markers import ANY_FORMAT_RE, format_marker
 from specmesh_tasks.fsutil import short_hash
 from specmesh_tasks.render.seal import GEN_END, GEN_NAME_END, GEN_START, Rendered, SealError, seal
+from specmesh_tasks.render.templates import resolve_reference
 
 if TYPE_CHECKING:
     from specmesh_tasks.render.context import PlanContext
@@ -69,23 +71,33 @@ def creation_date(environ: dict[str, str] | None = None) -> str:
     return date.today().isoformat()
 
 
-def _environment(cache_dir: Path | None) -> Any:
-    """One sandboxed environment per cache directory (compiled templates are reused in-process,
-    and across runs through Jinja's bytecode cache in `.specify/.cache/jinja/`)."""
-    key = str(cache_dir or "")
+def _environment(cache_dir: Path | None, folder: Path | None, root: Path | None) -> Any:
+    """One sandboxed environment per cache directory and template folder (compiled templates are
+    reused in-process, and across runs through Jinja's bytecode cache in `.specify/.cache/jinja/`)."""
+    key = f"{cache_dir or ''}\x00{folder or ''}\x00{root or ''}"
     env = _environments.get(key)
     if env is None:
-        from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined
+        from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined, TemplateNotFound
         from jinja2.sandbox import SandboxedEnvironment
 
         class TextLoader(BaseLoader):
-            """Serves the template texts handed to `render_plan`, by name."""
+            """Serves the template texts handed to `render_plan` by name, and the templates they
+            include, import or extend from the template's own folder inside the root."""
 
             def __init__(self) -> None:
                 self.texts: dict[str, str] = {}
 
             def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Any]:
-                return self.texts[template], None, lambda: True
+                if template in self.texts:
+                    return self.texts[template], None, lambda: True
+                if folder is None or root is None:
+                    raise TemplateNotFound(template)
+                try:
+                    path = resolve_reference(f'"{template}"', root, folder, where=(template, 0))
+                except TemplateReferenceError:
+                    raise TemplateNotFound(template) from None
+                mtime = path.stat().st_mtime_ns
+                return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime_ns == mtime
 
         bytecode = None
         if cache_dir is not None:
@@ -101,13 +113,18 @@ def _environment(cache_dir: Path | None) -> Any:
 
 
 def render_plan(ctx: PlanContext, template_text: str, *, created: str, template_name: str = "plan.md.j2",
-                cache_dir: Path | None = None) -> Rendered:
-    """Render, put the format marker after the H1, and seal the marked lines and blocks."""
+                cache_dir: Path | None = None, template_dir: Path | None = None, root: Path | None = None,
+                source: str | None = None) -> Rendered:
+    """Render, put the format marker after the H1, and seal the marked lines and blocks.
+
+    `template_dir` and `root` let the template pull in others from its folder; `source` is the
+    text of all of them (`templates.template_source`), which the inputs hash digests.
+    """
     from jinja2 import TemplateError, TemplateSyntaxError
 
-    digest = inputs_hash(ctx, template_text)
+    digest = inputs_hash(ctx, source if source is not None else template_text)
     name = f"{template_name}@{short_hash(template_text)}"
-    env = _environment(cache_dir)
+    env = _environment(cache_dir, template_dir, root)
     env.loader.texts[name] = template_text
     values = {f: getattr(ctx, f) for f in ctx.__dataclass_fields__}
     values["shown"] = ctx.shown()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from specmesh_tasks.errors import TemplateReferenceError
 from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, write_if_changed
 from specmesh_tasks.model.spec import MarkerKind, Repo, SpecDoc
 
@@ -92,6 +93,8 @@ def update_plan(spec: SpecDoc, repo: Repo, spec_text: str | None, inputs: Inputs
             return _update(spec, repo, spec_text, inputs, options, plan_path, rel, existing)
         except PlanTemplateError as exc:
             return PlanOutcome(Status.BLOCKED, rel, f"{rel}: the plan template does not render: {exc}")
+        except TemplateReferenceError as exc:
+            return PlanOutcome(Status.BLOCKED, rel, f"{rel}: {str(exc).removeprefix('error: ')}")
         except ChangedSinceRead:
             continue  # a person saved plan.md while it was being merged: merge onto their version
     return PlanOutcome(Status.CONFLICT, rel, f"{rel}: saved again while being updated, {_ATTEMPTS} times "
@@ -127,12 +130,14 @@ def _update(spec: SpecDoc, repo: Repo, spec_text: str | None, inputs: Inputs, op
     from specmesh_tasks.render.blocks import creation_date, render_plan
     from specmesh_tasks.render.context import build_context
     from specmesh_tasks.render.merge import merge, read_created
+    from specmesh_tasks.render.templates import template_source, with_references
 
     created = (read_created(existing.text) if existing else None) or creation_date()
     ctx = build_context(spec, repo, spec_text)
-    template_text = inputs.template.read_text(encoding="utf-8")
-    rendered = render_plan(ctx, template_text, created=created, template_name=inputs.template.name,
-                           cache_dir=inputs.cache_dir)
+    files = with_references(inputs.template, inputs.root)
+    rendered = render_plan(ctx, files[0].read_text(encoding="utf-8"), created=created,
+                           template_name=inputs.template.name, cache_dir=inputs.cache_dir,
+                           template_dir=inputs.template.parent, root=inputs.root, source=template_source(files))
     if existing is None:
         return _finish(Status.CREATED, rel, plan_path, None, rendered.text, options)
     if not is_managed(existing.text):

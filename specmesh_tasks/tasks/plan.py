@@ -74,17 +74,17 @@ def task_plan(check: bool = False, force: bool = False, adopt: bool = False) -> 
 
 def _declare(group: dict[str, bool]) -> Iterator[dict[str, Any] | FeatureTask]:
     from specmesh_tasks.config import config_path
-    from specmesh_tasks.render.templates import template_path
+    from specmesh_tasks.render.templates import template_files
     from specmesh_tasks.state import cache_dir
 
     root = project_root()
     try:
-        template = template_path(root, project_settings())
+        templates = template_files(root, project_settings())  # and the ones it includes
     except UserError as exc:
         raise as_doit_error(exc) from None
     entries, names = features()
     cache, config = str(cache_dir(root)), config_path(root)
-    shared = [str(template)] + ([str(config)] if config.is_file() else [])
+    shared = [str(t) for t in templates] + ([str(config)] if config.is_file() else [])
     digests = {e.rel: f"{cache}/deps/{safe_name(names[e.rel])}.json" for e in entries if is_planned(e)}
     yield summary_task("plan", task_plan.__doc__, (summary_action, [str(root), [names[r] for r in digests]]),
                        [*FIRST_TASKS, *(f"plan:{names[e.rel]}" for e in entries)])

@@ -244,6 +244,49 @@ def test_a_project_template_overrides_the_bundled_one(plan: Callable, tree: Path
     assert broken.returncode == 1 and "the plan template does not render" in broken.stderr
 
 
+def test_a_project_template_may_pull_in_templates_of_its_own_folder(plan: Callable, tree: Path) -> None:
+    """Issue 13: `{% include %}`, `{% import %}` or `{% extends %}` crashed every plan (KeyError)."""
+    unblock(tree)
+    folder = tree / ".specify" / "templates"
+    (folder / "parts").mkdir(parents=True)
+    (folder / "base.j2").write_text("# Plan for {{ title }}\n\n{% block body %}{% endblock %}\n", encoding="utf-8")
+    (folder / "macros.j2").write_text("{% macro ids(items) %}{{ items | map(attribute='id') | join(', ') }}"
+                                      "{% endmacro %}", encoding="utf-8")
+    (folder / "parts" / "risks.md.j2").write_text("- Risks:{{ gen('risks', 'none known') }}\n", encoding="utf-8")
+    (folder / "plan.md.j2").write_text(
+        '{% extends "base.j2" %}{% import "macros.j2" as m %}{% block body %}'
+        "- Use cases:{{ gen('uc', m.ids(use_cases)) }}\n\n"
+        '{% include "parts/risks.md.j2" %}{% endblock %}', encoding="utf-8")
+    assert plan().returncode == 0
+    text = (tree / LOAN / "plan.md").read_text(encoding="utf-8")
+    assert "- Use cases: UC-LOAN-001, UC-LOAN-002 <!-- specmesh:uc sha=" in text
+    assert "- Risks: none known <!-- specmesh:risks sha=" in text
+    (folder / "parts" / "risks.md.j2").write_text("- Risks:{{ gen('risks', 'closed desk') }}\n", encoding="utf-8")
+    assert plan().returncode == 0  # an included template is an input of every plan
+    assert "- Risks: closed desk <!-- specmesh:risks" in (tree / LOAN / "plan.md").read_text(encoding="utf-8")
+    assert plan("plan", "--check").returncode == 0
+
+
+@pytest.mark.parametrize("reference, problem", [
+    ('{% include "../outside.j2" %}', "../outside.j2: not in the template's own folder inside the root"),
+    ('{% import "/etc/passwd" as x %}', "/etc/passwd: not in the template's own folder inside the root"),
+    ("{% include name_from_a_variable %}",
+     "name_from_a_variable: only a quoted template name can be included, imported or extended"),
+    ('{% extends "missing.j2" %}', "missing.j2: no such template in .specify/templates"),
+])
+def test_any_other_template_reference_is_one_line_exit_3(plan: Callable, tree: Path, reference: str,
+                                                          problem: str) -> None:
+    folder = tree / ".specify" / "templates"
+    folder.mkdir(parents=True)
+    (tree / ".specify" / "outside.j2").write_text("secret\n", encoding="utf-8")
+    (folder / "plan.md.j2").write_text("# Plan for {{ title }}\n\n" + reference + "\n", encoding="utf-8")
+    result = plan()
+    assert result.returncode == 3, result.stderr
+    lines = [x for x in result.stderr.splitlines() if x.strip()]
+    assert lines == [f"error: .specify/templates/plan.md.j2:3: {problem}"]
+    assert not (tree / LOAN / "plan.md").exists()
+
+
 def test_bad_input_never_crashes_and_never_plans_an_unreadable_spec(plan: Callable, tree: Path) -> None:
     unblock(tree)
     bad = tree / SPECS / "features/sbad001-bytes/spec.md"

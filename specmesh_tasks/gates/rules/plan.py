@@ -140,12 +140,13 @@ def _planned(spec: SpecDoc | None, ctx: RuleContext) -> bool:
 def _template_text(ctx: RuleContext) -> str | None:
     def load() -> str | None:
         from specmesh_tasks.errors import SpecmeshError
-        from specmesh_tasks.render.templates import template_path
+        from specmesh_tasks.render.templates import template_files, template_source
 
         try:
-            path = template_path(ctx.root, ctx.settings)
-            ctx.watch(str(path))
-            return path.read_text(encoding="utf-8")
+            files = template_files(ctx.root, ctx.settings)
+            for path in files:
+                ctx.watch(str(path))
+            return template_source(files)
         except (SpecmeshError, OSError, UnicodeDecodeError):
             return None  # a bad plan.template is reported by the config check
 
