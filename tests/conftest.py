@@ -96,3 +96,12 @@ def run_specmesh() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+@pytest.fixture
+def trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stamps count as settled at once (`freshness.RACY_NS = 0`): for tests whose files are all
+    written before the run that reads them starts, so no edit can share a clock tick with it."""
+    from specmesh_tasks import freshness
+
+    monkeypatch.setattr(freshness, "RACY_NS", 0)

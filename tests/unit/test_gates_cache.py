@@ -13,7 +13,6 @@ import pytest
 from gates_cases import CASES, LOAN_DIR
 from gates_trees import BOOK, LOAN, Files, with_files, write
 
-from specmesh_tasks import freshness
 from specmesh_tasks.gates.cache import CACHE_NAME
 from specmesh_tasks.gates.run import run_gates
 
@@ -23,11 +22,8 @@ FILES: Files = with_files({f"{LOAN_DIR}/plan.md": "# Plan\n\nFeature Spec: S-LOA
                            ".specify/specmesh.yaml": "gates:\n  strict: false\n"},
                           CASES["SM204-master"].bad)
 
-
-@pytest.fixture(autouse=True)
-def trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file here is written before the run that reads it starts (see freshness.RACY_NS)."""
-    monkeypatch.setattr(freshness, "RACY_NS", 0)
+# Every tree here is written before the runs that read it (see the fixture).
+pytestmark = pytest.mark.usefixtures("trust_stamps_at_once")
 
 
 def cache_file(root: Path) -> Path:

@@ -9,16 +9,11 @@ import pytest
 from gates_cases import CASES
 from gates_trees import BASE, BOOK, DOMAIN, LOAN, Files, write
 
-from specmesh_tasks import freshness
 from specmesh_tasks.gates import evaluate as evaluate_module
 from specmesh_tasks.gates.run import run_gates
 
-
-@pytest.fixture(autouse=True)
-def trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file of these trees is written before the run that reads it starts, so no stamp
-    needs the racy window (`test_recent_stamps_are_not_trusted` has it back)."""
-    monkeypatch.setattr(freshness, "RACY_NS", 0)
+# Every tree here is written before the runs that read it (see the fixture).
+pytestmark = pytest.mark.usefixtures("trust_stamps_at_once")
 
 
 def tree(tmp_path: Path, files: Files) -> Path:

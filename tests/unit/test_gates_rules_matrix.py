@@ -13,7 +13,6 @@ import jsonschema
 import pytest
 from gates_trees import BASE, LOAN, MATRIX, edit, write
 
-from specmesh_tasks import freshness
 from specmesh_tasks.gates.rules.matrix_schema import schema_errors
 from specmesh_tasks.gates.run import run_gates
 from specmesh_tasks.schemas import MATRIX_SCHEMA, load_schema
@@ -100,9 +99,8 @@ def fresh_process_run(root: Path) -> tuple[bool, list[str]]:
     return imported, messages
 
 
-def test_jsonschema_is_imported_only_when_the_matrix_changed(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(freshness, "RACY_NS", 0)  # every file is written before its run starts
+@pytest.mark.usefixtures("trust_stamps_at_once")
+def test_jsonschema_is_imported_only_when_the_matrix_changed(tmp_path: Path) -> None:
     bad = edit(MATRIX, '"SCR-001": {"name": "Book list", ', '"SCR-001": {')
     root = write(tmp_path / "repo", bad)
     missing = ['screens/SCR-001: "name" is required']

@@ -13,14 +13,10 @@ from specmesh_tasks.gates import evaluate as evaluate_module
 from specmesh_tasks.gates.finding import Severity
 from specmesh_tasks.gates.run import run_gates
 
+# Every tree here is written before the runs that read it (see the fixture).
+pytestmark = pytest.mark.usefixtures("trust_stamps_at_once")
+
 REAL_RACY_NS = freshness.RACY_NS
-
-
-@pytest.fixture(autouse=True)
-def trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file of these trees is written before the run that reads it starts, so no stamp
-    needs the racy window (`test_recent_stamps_are_not_trusted` has it back)."""
-    monkeypatch.setattr(freshness, "RACY_NS", 0)
 
 
 def tree(tmp_path: Path, files: Files) -> Path:
