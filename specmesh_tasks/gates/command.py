@@ -85,7 +85,7 @@ def write_report(root: Path, settings: Settings, opts: dict[str, Any], listing: 
 def _with_baseline(result: Any, opts: dict[str, Any], strict_config: bool) -> GateReport:
     from specmesh_tasks.fsutil import write_if_changed
     from specmesh_tasks.gates.baseline import apply_baseline, load_baseline, render_baseline
-    from specmesh_tasks.report.model import build_report
+    from specmesh_tasks.report.model import build_report, root_in_repository
 
     strict = bool(opts.get("strict")) or strict_config
     findings, covered = result.findings, 0
@@ -97,7 +97,8 @@ def _with_baseline(result: Any, opts: dict[str, Any], strict_config: bool) -> Ga
         findings, covered = apply_baseline(findings, load_baseline(path))
     elif opts.get("baseline"):
         findings, covered = apply_baseline(findings, load_baseline(_user_path(str(opts["baseline"]))))
-    return build_report(result, strict=strict, findings=tuple(findings), baselined=covered)
+    return build_report(result, strict=strict, findings=tuple(findings), baselined=covered,
+                        in_repository=root_in_repository(result.root))
 
 
 def _user_path(value: str) -> Path:

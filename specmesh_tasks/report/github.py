@@ -26,7 +26,7 @@ def format_report(report: GateReport) -> str:
     for f in report.findings:
         if f.suppressed:
             continue
-        props = [f"file={escape_property(f.file)}"]
+        props = [f"file={escape_property(report.path(f.file))}"]  # from the repository root
         if f.line > 0:
             props.append(f"line={f.line}")
         props.append(f"title={escape_property(f.code)}")

@@ -7,6 +7,10 @@
                    "file": "...", "line": 42, "message": "...", "spec_id": "S-LOAN-001",
                    "suppressed": false}]}
 
+`file` stays relative to `root`, as the contract fixes it. `root_in_repository` (a key added
+within schema 1) is `root` relative to the git repository's top level ("" when they are the same,
+null outside a repository), so a tool can join it with `file` for a path from the repository.
+
 Its JSON Schema is `specmesh_tasks/schemas/gates-report.schema.json`.
 """
 
@@ -34,6 +38,7 @@ def report_data(report: GateReport) -> dict[str, Any]:
              "message": f.message, "spec_id": f.spec_id, "suppressed": f.suppressed}
             for f in report.findings
         ],
+        "root_in_repository": report.root_in_repository,  # added within schema 1, after the contract's keys
     }
 
 

@@ -1,4 +1,5 @@
 """JUnit XML: one test case per (checked item, rule family); failing findings are its failure.
+Paths are from the repository root (`GateReport.path`).
 
     <testsuites name="specmesh gates" tests="…" failures="…" errors="0">
       <testsuite name="specmesh-gates" …>
@@ -19,21 +20,21 @@ from specmesh_tasks.report.model import GateReport
 SUITE = "specmesh-gates"
 
 
-def _line(f: Reported) -> str:
-    return f"{f.file}:{f.line}: {f.code} {f.severity.value} {f.message}"
+def _line(f: Reported, report: GateReport) -> str:
+    return f"{report.path(f.file)}:{f.line}: {f.code} {f.severity.value} {f.message}"
 
 
 def _testcase(parent: ET.Element, file: str, family: str, findings: list[Reported],
               report: GateReport) -> bool:
-    case = ET.SubElement(parent, "testcase", classname=file, name=family, time="0")
+    case = ET.SubElement(parent, "testcase", classname=report.path(file), name=family, time="0")
     failing = [f for f in findings if report.failing(f)]
     other = [f for f in findings if not report.failing(f) and not f.suppressed]
     if failing:
         noun = "finding" if len(failing) == 1 else "findings"
         failure = ET.SubElement(case, "failure", type=failing[0].code, message=f"{len(failing)} {noun}")
-        failure.text = "\n".join(_line(f) for f in failing)
+        failure.text = "\n".join(_line(f, report) for f in failing)
     if other:
-        ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in other)
+        ET.SubElement(case, "system-out").text = "\n".join(_line(f, report) for f in other)
     return bool(failing)
 
 

@@ -58,6 +58,10 @@ class GatesReport(BaseModel):
     schema_: Literal[1] = Field(alias="schema")
     tool: Tool
     root: str
+    root_in_repository: str | None = Field(
+        default=None, description="`root` relative to the git repository's top level, with `/` (\"\" when "
+        "they are the same; null outside a repository): join it with a finding's `file` for a path "
+        "from the repository root.")
     summary: Summary
     findings: list[FindingModel]
 

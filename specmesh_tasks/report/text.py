@@ -23,6 +23,7 @@ def format_report(report: GateReport) -> str:
     shown = [f for f in report.findings if not f.suppressed]
     blocks = []
     for _file, group in groupby(shown, key=lambda f: f.file):
-        blocks.append("\n".join(f"{f.file}:{f.line}: {f.code} {f.severity.value} {f.message}" for f in group))
+        blocks.append("\n".join(f"{report.path(f.file)}:{f.line}: {f.code} {f.severity.value} {f.message}"
+                                 for f in group))
     closing = f"{report.summary.passed} passed, {report.summary.failed} failed"
     return "\n\n".join([*blocks, closing]) + "\n"

@@ -12,9 +12,9 @@ from specmesh_tasks.report.schema import schema_text
 from specmesh_tasks.schemas import REPORT_SCHEMA, load_schema, schema_path
 
 
-def test_json_report_has_exactly_the_contract_keys() -> None:
+def test_json_report_has_the_contract_keys_then_the_added_ones() -> None:
     data = json.loads(render(sample_report(), "json"))
-    assert list(data) == ["schema", "tool", "root", "summary", "findings"]
+    assert list(data) == ["schema", "tool", "root", "summary", "findings", "root_in_repository"]
     assert data["schema"] == 1
     assert data["tool"] == {"name": "specmesh-tasks", "version": "1.2.3"}
     assert data["root"] == "/work/repo"
