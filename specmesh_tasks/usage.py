@@ -44,6 +44,8 @@ Options follow their task, on the group or on one sub-task:
   specmesh plan:S-LOAN-001 --force         one feature; your edit is kept in plan.md.orig
   specmesh tasks --done-from-git           tick tasks named as [T-101] in the branch's commits
   specmesh test --since origin/main --junit reports/junit.xml
+  specmesh trace --format html --output reports/trace.html
+  specmesh impact --since origin/main --format markdown
   specmesh --root path/to/project watch plan tasks
 
 Exit codes:

@@ -209,23 +209,35 @@ def test_the_hook_manifest_is_valid_for_pre_commit() -> None:
     assert drift == [("plan", ["--check"]), ("tasks", ["--check"])]  # one command line: args reach it
 
 
+def readme_local_hooks() -> dict[str, Any]:
+    """The README's `repo: local` pre-commit configuration, as a user pastes it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```yaml\n")[1:]]
+    config = yaml.safe_load(next(b for b in blocks if "repo: local" in b))
+    assert isinstance(config, dict)
+    return config
+
+
+def test_the_readmes_local_hooks_are_the_published_hooks_run_from_the_environment() -> None:
+    local = readme_local_hooks()["repos"][0]["hooks"]
+    keys = ("id", "name", "entry", "files", "pass_filenames")
+    assert [{k: h[k] for k in keys} for h in local] == [{k: h[k] for k in keys} for h in hooks()]
+    assert {h["language"] for h in local} == {"system"}
+
+
 @pytest.fixture
 def hook_repo(tmp_path: Path, example_copy: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    """A git repository holding the example project, with our hooks as local hooks.
+    """A git repository holding the example project, with the README's local hooks.
 
-    The hooks are copied from `.pre-commit-hooks.yaml` (id, entry, files, pass_filenames) with
-    `language: system`: the package is already installed here, and pre-commit would otherwise
-    build a virtualenv from PyPI. `specmesh` on PATH is the installed command.
+    They run the installed `specmesh` (`language: system`), so pre-commit builds no virtualenv;
+    `specmesh` on PATH is the command of this environment.
     """
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "specmesh"
     shim.write_text("#!/bin/sh\nexec " + " ".join(shlex.quote(w) for w in specmesh_command()) + ' "$@"\n')
     shim.chmod(0o755)
-    local = [{k: h[k] for k in ("id", "name", "entry", "files", "pass_filenames")} | {"language": "system"}
-             for h in hooks()]
-    config = {"repos": [{"repo": "local", "hooks": local}]}
-    (example_copy / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    (example_copy / ".pre-commit-config.yaml").write_text(yaml.safe_dump(readme_local_hooks(), sort_keys=False))
     env = clean_env() | {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
                          "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     git(example_copy, "init", "-q")
