@@ -44,7 +44,15 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     if root:  # before the conftests load: their imports are part of what the tests rely on
         from specmesh_tasks.affected.recorder import Recorder
 
-        early_config.pluginmanager.register(Recorder(Path(root)), RECORDER)
+        # Test files count whole anyway: measuring them would only cost (see Recorder).
+        selection = early_config.known_args_namespace.specmesh_select
+        omit = _selected_files(Path(selection)) if selection else None
+        early_config.pluginmanager.register(Recorder(Path(root), omit), RECORDER)
+
+
+def _selected_files(select: Path) -> list[str]:
+    data = json.loads(select.read_text(encoding="utf-8"))
+    return sorted({*data.get("files", ()), *(data.get("nodes") or {})})
 
 
 @pytest.hookimpl(tryfirst=True)

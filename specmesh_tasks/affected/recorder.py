@@ -47,11 +47,12 @@ _QUIET = ("module-not-measured", "module-not-imported", "no-data-collected", "al
 class Recorder:
     """A coverage.py session over the project's files, one context per test (module docstring)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, omit: list[str] | None = None) -> None:
         import coverage
 
         self.root = root
-        self.cov = coverage.Coverage(data_file=None, source=[str(root)], config_file=False, branch=False)
+        self.cov = coverage.Coverage(data_file=None, source=[str(root)], omit=omit, config_file=False,
+                                     branch=False)
         self.cov.set_option("run:core", "ctrace")  # the only core with dynamic contexts (see above)
         self.cov.set_option("run:disable_warnings", list(_QUIET))
         self.context = SHARED
@@ -92,7 +93,9 @@ class Recorder:
             self.cov.stop()
             self.cov.start()
             self.tracer = sys.gettrace()
-        self._switch(SHARED)
+        # No switch back to the shared context until the next test: nothing of the project runs
+        # between two tests' protocols that a test could depend on, and every switch costs
+        # coverage.py a pass over every file it measures.
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_fixture_setup(self, fixturedef: Any) -> Generator[None, None, None]:
