@@ -16,7 +16,8 @@ Grammar, per line, in one pass:
   the title (`## 4. Title`, `### 2.1 Title`). Setext headings and indented code blocks are not
   recognised: spec-mesh specs put `---` under header lines and indent list continuations.
 - tables: a line containing `|` followed by a delimiter row (`|---|:--:|`); rows continue while
-  lines contain `|` (cells: see `inline.split_cells`).
+  lines contain `|` (cells: see `inline.split_cells`). A delimiter row whose cell count is not
+  the header's is a Problem at its line (GitHub shows no table); the table is still read.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ class _Splitter:
                 rows.append(new_row(cells_of(line), i + 1))
             elif candidate == i - 1 and "-" in line and delimiter(line):
                 table_at, header, rows = i, cells_of(visible[i - 1]), []
+                self._check_delimiter(i, header, line)
             else:
                 candidate = i
         if rows is not None:
@@ -187,6 +189,16 @@ class _Splitter:
             line, self.comment_start, self.comment_parts = _strip_comments(doc, i, line)
         doc.visible[i] = line
         return line
+
+    def _check_delimiter(self, i: int, header: tuple[str, ...], line: str) -> None:
+        """A delimiter row must have as many cells as its header, or GitHub shows no table."""
+        cells = len(split_cells(line))
+        if cells != len(header):
+            self.doc.problems.append(problem(
+                codes.TABLE_DELIMITER_MISMATCH, self.rel, i + 1,
+                f"the table's delimiter row has {cells} cell{'' if cells == 1 else 's'} but its header "
+                f"has {len(header)}: GitHub will not show it as a table",
+            ))
 
     def _report_open_blocks(self) -> None:
         if self.fence:

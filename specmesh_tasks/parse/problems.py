@@ -15,6 +15,8 @@ UNREADABLE = "SM209"  # unreadable-file: an OSError while reading
 UNTERMINATED_FENCE = "SM210"  # unterminated-code-fence: the rest of the file is code
 UNTERMINATED_COMMENT = "SM211"  # unterminated-html-comment: the rest of the file is hidden
 READER_ERROR = "SM212"  # reader-error: a bug in the reader, the file is only partly read
+TABLE_DELIMITER_MISMATCH = "SM213"  # table-delimiter-mismatch: GitHub shows no table
+NUL_BYTES = "SM214"  # nul-bytes: NUL characters in a text file
 MATRIX_INVALID_JSON = "SM301"  # matrix-invalid-json
 
 # Names for the catalogue (codes and names are both accepted in config and suppressions).
@@ -26,6 +28,8 @@ NAMES: dict[str, str] = {
     UNTERMINATED_FENCE: "unterminated-code-fence",
     UNTERMINATED_COMMENT: "unterminated-html-comment",
     READER_ERROR: "reader-error",
+    TABLE_DELIMITER_MISMATCH: "table-delimiter-mismatch",
+    NUL_BYTES: "nul-bytes",
     MATRIX_INVALID_JSON: "matrix-invalid-json",
 }
 

@@ -2,9 +2,10 @@
 
 An occurrence is a definition only when an extractor claimed it (its home heading or first
 cell, or the `Spec ID:` header line); the first occurrence of that ID on that line is skipped and
-every other one is a Reference (deduplicated per ID and line). IDs in HTML comments are not read
-at all; IDs in fenced code are references flagged `in_code` (mermaid diagrams name screens).
-Template placeholders (`S-{AREA}-001`, `SCR-ID`) are listed apart and never read as IDs.
+every other one is a Reference (deduplicated per ID and line), except on the lines of history
+records (`parse.history`). IDs in HTML comments are not read at all; IDs in fenced code are
+references flagged `in_code` (mermaid diagrams name screens). Template placeholders
+(`S-{AREA}-001`, `SCR-ID`) are listed apart and never read as IDs.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from specmesh_tasks.parse.scan import find_placeholders, placeholder_kind, scan_
 
 
 def find_references(ctx: SpecContext, text: str, claimed: set[tuple[int, str]],
-                    placeholder_offsets: frozenset[int] = frozenset()) -> list[Reference]:
+                    placeholder_offsets: frozenset[int] = frozenset(),
+                    history: frozenset[int] = frozenset()) -> list[Reference]:
     """References in `text` (the file's comment-free lines joined by LF).
 
-    A token at the offset of a placeholder (`F-XXX-001` has an ID's shape) is not an ID.
+    A token at the offset of a placeholder (`F-XXX-001` has an ID's shape) is not an ID, nor is
+    one on a line of `history` (`parse.history`: it records the past).
     """
     out: list[Reference] = []
     seen: set[tuple[int, str]] = set()
@@ -30,7 +33,7 @@ def find_references(ctx: SpecContext, text: str, claimed: set[tuple[int, str]],
         line += count("\n", pos, start)
         pos = start
         key = (line, item_id)
-        if key in seen or start in placeholder_offsets:
+        if key in seen or start in placeholder_offsets or line in history:
             continue
         seen.add(key)
         if key in claimed:

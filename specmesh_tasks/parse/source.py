@@ -44,7 +44,8 @@ def read_source(
 
 
 def decode_bytes(data: bytes, rel: str) -> tuple[str, list[Problem]]:
-    """Decode UTF-8 (BOM dropped, line endings made LF); bad bytes become U+FFFD and a Problem."""
+    """Decode UTF-8 (BOM dropped, line endings made LF); bad bytes become U+FFFD and a Problem,
+    and so do NUL bytes (kept, and reported)."""
     found: list[Problem] = []
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
@@ -59,7 +60,19 @@ def decode_bytes(data: bytes, rel: str) -> tuple[str, list[Problem]]:
         line = _line_of_offset(data, exc.start)
         found.append(problem(codes.NOT_UTF8, rel, line, f"not valid UTF-8 at line {line}"))
         text = data.decode("utf-8", errors="replace")
-    return normalize_newlines(text), found
+    text = normalize_newlines(text)
+    if "\x00" in text:
+        found.append(_nul_problem(text, rel))
+    return text, found
+
+
+def _nul_problem(text: str, rel: str) -> Problem:
+    """NUL characters are kept in the text (nothing is dropped unseen) and reported."""
+    count = text.count("\x00")
+    line = text.count("\n", 0, text.index("\x00")) + 1
+    return problem(codes.NUL_BYTES, rel, line,
+                   f"{count} NUL byte{'' if count == 1 else 's'} (the first on line {line}): "
+                   "the file looks damaged or binary")
 
 
 def normalize_newlines(text: str) -> str:

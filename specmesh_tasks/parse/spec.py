@@ -2,7 +2,8 @@
 
 Pipeline: split the Markdown (fences, comments, headings, tables) -> sections -> H1, header and
 kind -> definitions at their homes (header `Spec ID:`, ID-titled blocks, first cells of the
-tables that are homes) -> markers, references and placeholders over the comment-free text.
+tables that are homes) -> markers, references and placeholders over the comment-free text (not in
+history records: `parse.history`).
 The grammar of each step is in its module's docstring. A failure inside one step is a bug of
 ours: it becomes a Problem at the file and the other steps still run.
 """
@@ -34,6 +35,7 @@ from specmesh_tasks.model.spec import (
 from specmesh_tasks.parse import problems as codes
 from specmesh_tasks.parse.blocks import extract_blocks
 from specmesh_tasks.parse.context import Collected, SpecContext
+from specmesh_tasks.parse.history import history_lines
 from specmesh_tasks.parse.markdown import MarkdownDoc, split_markdown
 from specmesh_tasks.parse.markers import find_markers
 from specmesh_tasks.parse.problems import problem
@@ -84,8 +86,9 @@ def _parse(text: str, rel: str) -> SpecDoc:
     no_placeholders: tuple[list[Reference], frozenset[int]] = ([], frozenset())
     placeholders, skip = _guard(
         problems, rel, "placeholders", lambda: find_placeholder_refs(ctx, visible_text), no_placeholders)
+    history: frozenset[int] = _guard(problems, rel, "history", lambda: history_lines(ctx), frozenset())
     references: list[Reference] = _guard(
-        problems, rel, "references", lambda: find_references(ctx, visible_text, out.claimed, skip), [])
+        problems, rel, "references", lambda: find_references(ctx, visible_text, out.claimed, skip, history), [])
     return new_spec_doc(
         path=rel, kind=kind, title=title, h1_line=h1_line, headers=fields,
         sections=index.sections, tables=_tables(doc, index), markers=tuple(markers),

@@ -37,10 +37,7 @@ def test_a_dependency_on_a_feature_the_index_does_not_plan_is_undefined(gate: Ga
     assert "SM204" in retired and "SM241" not in retired
 
 
-# The reader's change (history records are neither definitions nor references, contract §2) is
-# the formats engineer's; until it is on main this test is expected to fail, and once it passes
-# `strict` makes the suite say so: remove the mark then.
-@pytest.mark.xfail(strict=True, reason="history records are still read as references (reader change pending)")
+# History records are neither definitions nor references (contract §2; the reader's parse/history.py).
 def test_history_records_are_not_references(gate: Gate) -> None:
     history = """## 12. Clarifications
 

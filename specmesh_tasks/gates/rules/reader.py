@@ -43,10 +43,14 @@ declare(code="SM210", name="unterminated-code-fence", severity="error",
         good_example="```json\n{\"a\": 1}\n```\n\n## 5. Functional Requirements (FR)",
         fix="Close the fence.")
 declare(code="SM211", name="unterminated-html-comment", severity="error",
-        summary="an HTML comment `<!--` is never closed, so the rest of the file is hidden",
-        rationale="Everything after an open comment is invisible to the gates.",
+        summary="an HTML comment block (`<!--` at the start of a line) is never closed, so the rest of "
+                "the file is hidden",
+        rationale="Everything after an open comment block is invisible to the gates. (A `<!--` inside a "
+                  "heading or paragraph line that does not close in its paragraph is text, as in "
+                  "CommonMark, and hides nothing.)",
         bad_example="<!-- template notes\n\n## 4. User Stories / Use Cases",
-        good_example="<!-- template notes -->\n\n## 4. User Stories / Use Cases",
+        good_example="<!-- template notes -->\n\n## 4. User Stories / Use Cases\n\n"
+                     "### UC-LOAN-002: Return a book <!-- note",
         fix="Close the comment with `-->`.")
 declare(code="SM212", name="reader-error", severity="error",
         summary="the reader failed on part of the file (a bug in specmesh-tasks; please report it)",
@@ -54,6 +58,23 @@ declare(code="SM212", name="reader-error", severity="error",
         bad_example="(any file that triggers a reader bug)",
         good_example="(the same file once the bug is fixed)",
         fix="Report the file to the specmesh-tasks maintainers.")
+declare(code="SM213", name="table-delimiter-mismatch", severity="warning",
+        summary="a table's delimiter row has a different number of cells than its header",
+        rationale="GitHub (GFM) shows no table when the counts differ: readers of the rendered spec see "
+                  "a paragraph of pipes. The gates still read the table.",
+        bad_example="| FR ID | Description | Related UC | Priority |\n|---|---|\n"
+                    "| FR-LOAN-001 | Record a loan | UC-LOAN-001 | P1 |",
+        good_example="| FR ID | Description | Related UC | Priority |\n|---|---|---|---|\n"
+                     "| FR-LOAN-001 | Record a loan | UC-LOAN-001 | P1 |\n\n"
+                     "FR ID | Description\n--- | ---\nFR-LOAN-002 | Renew a loan",
+        fix="Give the delimiter row one `---` cell per header cell.")
+declare(code="SM214", name="nul-bytes", severity="error",
+        summary="the file holds NUL bytes",
+        rationale="A NUL is never text: the file was damaged or is binary, and tools that stop at a NUL "
+                  "(or drop it, as the plan renderer does) see something other than what was written.",
+        bad_example="Status: Appr\\x00oved   (a NUL byte inside the line)",
+        good_example="Status: Approved",
+        fix="Remove the NUL bytes (they often come from a bad copy or a UTF-16 file saved as UTF-8).")
 declare(code="SM301", name="matrix-invalid-json", severity="error",
         summary="`cross-reference.json` is not valid JSON",
         rationale="A matrix nobody can parse checks nothing; every other matrix rule is skipped.",
