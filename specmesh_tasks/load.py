@@ -215,7 +215,7 @@ def _load_matrix(root: Path, path: Path, store: ParseCache) -> MatrixDoc:
 
 def _load_test_tags(root: Path, settings: Settings | None, problems: list[Problem]) -> tuple[TestTag, ...]:
     from specmesh_tasks.discover import iter_test_files
-    from specmesh_tasks.parse.test_tags import parse_test_tags
+    from specmesh_tasks.parse.test_file import parse_test_tags
 
     tags: list[TestTag] = []
     for path in iter_test_files(root, _settings(root, settings)):

@@ -131,7 +131,7 @@ class _CommentTags:
         }
 
     def _read(self, path: Path) -> tuple[TestTag, ...]:
-        from specmesh_tasks.parse.test_tags import parse_test_tags
+        from specmesh_tasks.parse.test_file import parse_test_tags
 
         try:
             text = path.read_text(encoding="utf-8", errors="replace")

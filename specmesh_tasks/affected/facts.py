@@ -181,7 +181,7 @@ def _read_facts(rel: str, data: bytes, digest: str, test: bool) -> FileFacts:
     tags: tuple[TestTag, ...] = ()
     tests: tuple[str, ...] | None = None
     if test:
-        from specmesh_tasks.parse.test_tags import read_test_file
+        from specmesh_tasks.parse.test_file import read_test_file
 
         tags, tests = read_test_file(text, rel, tree)
     return FileFacts(digest, imports, error, tags, tests, summary, test)

@@ -2,19 +2,19 @@
 
 It silences the named rules (by code or name) for findings on its own line or the line below.
 In spec files the reader finds these comments (SUPPRESS markers); in other files (plan.md,
-tasks.md, test files) any comment containing `specmesh: ignore CODE` counts. Suppressed findings
+tasks.md, test files) any comment containing `specmesh: ignore CODE` counts. The grammar is
+`formats.spec_markers`. Suppressed findings
 stay in the JSON report with `"suppressed": true` and never fail an item.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
+from specmesh_tasks.formats.spec_markers import suppressed_codes
 from specmesh_tasks.model.spec import MarkerKind, SpecDoc
 
 Table = dict[int, set[str]]
-_COMMENT = re.compile(r"specmesh\s*:\s*ignore\s+([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)")
 
 
 def from_spec(spec: SpecDoc) -> Table:
@@ -22,7 +22,7 @@ def from_spec(spec: SpecDoc) -> Table:
     table: Table = defaultdict(set)
     for m in spec.markers:
         if m.kind is MarkerKind.SUPPRESS:
-            table[m.location.line].update(_tokens(m.text))
+            table[m.location.line].update(_folded(m.text.split(",")))
     return dict(table)
 
 
@@ -31,14 +31,14 @@ def from_text(text: str) -> Table:
     table: Table = {}
     for number, line in enumerate(text.split("\n"), start=1):
         if "specmesh" in line:
-            match = _COMMENT.search(line)
-            if match:
-                table[number] = set(_tokens(match.group(1)))
+            codes = suppressed_codes(line)
+            if codes:
+                table[number] = set(_folded(codes))
     return table
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.casefold() for t in re.split(r"[\s,]+", text) if t]
+def _folded(codes: list[str]) -> list[str]:
+    return [c.strip().casefold() for c in codes if c.strip()]
 
 
 def is_suppressed(table: Table, line: int, code: str, name: str) -> bool:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from specmesh_tasks.formats.task_lines import MARKER
 from specmesh_tasks.materialize.facts import FeatureFacts
 from specmesh_tasks.materialize.render import CONVENTIONS
-from specmesh_tasks.parse.tasks_md import MARKER, TasksDoc, parse_tasks_md
+from specmesh_tasks.parse.tasks_md import TasksDoc, parse_tasks_md
 
 _CODE_SPAN_TASK = re.compile(r"^(?P<lead>\s*(?:[-*+]|\d{1,3}[.)])\s+)(?P<box>\[[ xX]\]\s+)?"
                              r"(?P<ticks>`+)(?P<inner>.*?)(?P=ticks)(?P<trail>.*)$")

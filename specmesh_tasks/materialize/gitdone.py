@@ -9,14 +9,12 @@ which feature a commit's `[T-101]` means. GitPython is imported here, on first u
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from specmesh_tasks.formats.task_lines import task_mentions, ticked
 from specmesh_tasks.parse.tasks_md import parse_tasks_md
 
-_MENTION = re.compile(r"\[(T-\d{3,}(?:\.\d+)?)\]")
-_BOX = re.compile(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)\[ \]")
 DEFAULT_BRANCHES = ("main", "master", "origin/main", "origin/master")
 
 
@@ -81,7 +79,7 @@ def _read_log(root: Path, ref: str) -> BranchLog:
         raise GitError(f"--done-from-git: unknown ref '{base}' (see --ref)") from None
     mentions = tuple(
         Mention(task_id, commit.hexsha[:7], _first_line(commit.message))
-        for commit in commits for task_id in dict.fromkeys(_MENTION.findall(_text(commit.message)))
+        for commit in commits for task_id in dict.fromkeys(task_mentions(_text(commit.message)))
     )
     return BranchLog(branch, base, mentions)
 
@@ -137,9 +135,9 @@ def tick_tasks(text: str, log: BranchLog, rel: str = "tasks.md") -> tuple[str, l
         if mention is None or task.item.done is not False:
             continue
         line = lines[task.line - 1]
-        ticked = _BOX.sub(r"\1[x]", line, count=1)
-        if ticked != line:
-            lines[task.line - 1] = ticked
+        checked = ticked(line)
+        if checked != line:
+            lines[task.line - 1] = checked
             notes.append(f"{rel}:{task.line}: ticked {task.item.id} ({mention.sha} {mention.summary})")
     present = set(doc.ids())
     absent = sorted(task_id for task_id in named if task_id not in present)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from specmesh_tasks.formats.task_lines import placeholder
 from specmesh_tasks.materialize.facts import FeatureFacts
-from specmesh_tasks.materialize.render import group_heading, placeholder, task_line
+from specmesh_tasks.materialize.render import group_heading, task_line
 from specmesh_tasks.parse.breakdown import Breakdown, BreakdownTask, TaskGroup
 from specmesh_tasks.parse.tasks_md import TaskLine, TasksDoc, parse_tasks_md
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import time
 
+from specmesh_tasks.formats import task_lines
+from specmesh_tasks.formats.task_lines import MARKER
 from specmesh_tasks.materialize.facts import FeatureFacts
 from specmesh_tasks.parse.breakdown import BreakdownTask, TaskGroup
-from specmesh_tasks.parse.tasks_md import MARKER
 
 CONVENTIONS = (
     "## Conventions",
@@ -25,11 +26,6 @@ CONVENTIONS = (
     "- A commit message naming a task in brackets, such as `[T-101]`, lets",
     "  `specmesh tasks --done-from-git` tick it.",
 )
-
-
-def placeholder(task_id: str) -> str:
-    """The visible stand-in for a description the plan does not give yet (the gates report it)."""
-    return f"[TODO: describe {task_id}]"
 
 
 def created_date() -> str:
@@ -55,8 +51,7 @@ def task_line(task: BreakdownTask, group: TaskGroup, facts: FeatureFacts) -> str
     use_case = task.use_case or group.use_case
     priority = task.priority or facts.priority_of(use_case)
     tags = [task.id, priority, use_case, facts.spec_id, *task.tags]
-    description = task.description or placeholder(task.id)
-    return "- [ ] " + " ".join(f"[{tag}]" for tag in tags if tag) + " " + description
+    return task_lines.task_line(tags, task.description or task_lines.placeholder(task.id))
 
 
 def group_heading(group: TaskGroup, position: int, level: int = 2) -> str:

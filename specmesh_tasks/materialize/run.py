@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from specmesh_tasks.formats.task_lines import FORMAT_VERSION
 from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, rel_posix, write_if_changed
 from specmesh_tasks.materialize.adopt import adopt_tasks
 from specmesh_tasks.materialize.facts import FeatureFacts, feature_facts
@@ -18,7 +19,7 @@ from specmesh_tasks.materialize.merge import merge_tasks
 from specmesh_tasks.materialize.options import Options
 from specmesh_tasks.materialize.render import created_date, skeleton
 from specmesh_tasks.parse.breakdown import Breakdown, parse_breakdown
-from specmesh_tasks.parse.tasks_md import FORMAT_VERSION, TasksDoc, parse_tasks_md
+from specmesh_tasks.parse.tasks_md import TasksDoc, parse_tasks_md
 
 _ATTEMPTS = 3  # merges onto a tasks.md that keeps being saved meanwhile, before giving up
 

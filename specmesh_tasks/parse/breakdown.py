@@ -21,16 +21,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from specmesh_tasks.formats.task_lines import LIST_ITEM, TASK_ID, TaskItem, parse_task_item
 from specmesh_tasks.model.ids import SCAN_PATTERNS, IdKind
 from specmesh_tasks.model.spec import Location, Problem
 from specmesh_tasks.parse import task_codes as codes
 from specmesh_tasks.parse.mdlines import split_lines, visible_lines
-from specmesh_tasks.parse.tasks_md import TASK_ID, TaskItem, parse_task_item
 
 MAX_RANGE = 500  # a longer range is a typo (`T-101..T-1040`), not a plan
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?:(?P<num>\d+(?:\.\d+)*)\.?[ \t]+)?(?P<title>.*?)[ \t#]*$")
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?P<body>.*)$")
 _GROUP = re.compile(
     r"^(?:\*\*|__)?task[ \t]+group\b[ \t]*(?P<num>\d+(?:\.\d+)*[a-z]?|[A-Za-z](?=[ \t]*[:：.)]))?"
     r"(?:\*\*|__)?[ \t]*"
@@ -136,7 +135,7 @@ class _Reader:
         if not line.strip():
             self.last_task = None
             return
-        bullet = _BULLET.match(line)
+        bullet = LIST_ITEM.match(line)
         if bullet is None:
             self._prose(number, line)
             return

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import textwrap
 
+from specmesh_tasks.formats.task_lines import MARKER
 from specmesh_tasks.materialize.adopt import adopt_tasks
 from specmesh_tasks.materialize.facts import FeatureFacts, UseCaseFact
 from specmesh_tasks.materialize.merge import merge_tasks
 from specmesh_tasks.parse.breakdown import parse_breakdown
-from specmesh_tasks.parse.tasks_md import MARKER, parse_tasks_md
+from specmesh_tasks.parse.tasks_md import parse_tasks_md
 
 FACTS = FeatureFacts("S-LEADS-001", "Leads", (UseCaseFact("UC-001", "P1"),), "PLAN-LEADS-001")
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from specmesh_tasks.formats.task_lines import MARKER
 from specmesh_tasks.materialize import gitdone
 from specmesh_tasks.materialize.gitdone import GitError, branch_log
 from specmesh_tasks.materialize.options import Options
 from specmesh_tasks.materialize.run import materialize_feature
-from specmesh_tasks.parse.tasks_md import MARKER
 
 Tree = Callable[[dict[str, "str | bytes"]], Path]
 DIR = ".specify/specs/features/sloan001-book-lending"

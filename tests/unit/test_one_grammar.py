@@ -138,3 +138,30 @@ def test_the_h1_title_grammar_is_defined_once() -> None:
 def test_the_search_finds_what_it_looks_for() -> None:
     found = [(m, p.pattern) for m, _line, p in _patterns() if m == "formats/spec_header.py"]
     assert len(found) >= 3
+
+
+def test_the_spec_marker_grammar_is_defined_once() -> None:
+    def reads_markers(p: re.Pattern[str]) -> bool:
+        # the whole bracketed marker, with its word captured
+        return all((m := p.search(f"x {t} y")) is not None and m.group(0) == t and word in m.groups()
+                   for t, word in (("[NEEDS CLARIFICATION: 14 days?]", "NEEDS CLARIFICATION"),
+                                   ("[DEFERRED: PM]", "DEFERRED")))
+
+    def reads_suppressions(p: re.Pattern[str]) -> bool:
+        return _captures(p, "specmesh: ignore SM204", "SM204")
+
+    assert _definitions(reads_markers) == ["formats/spec_markers.py"]
+    assert _definitions(reads_suppressions) == ["formats/spec_markers.py"]
+
+
+def test_the_test_tag_grammar_is_defined_once() -> None:
+    def reads_tags(p: re.Pattern[str]) -> bool:
+        return all((m := p.search(f"# @{word} UC-A-001")) is not None and word in m.groups()
+                   for word in ("spec", "uc", "fr"))
+
+    def reads_markers(p: re.Pattern[str]) -> bool:
+        found = p.search('@pytest.mark.spec("UC-A-001")')
+        return found is not None and '"UC-A-001"' in found.groups()
+
+    assert _definitions(reads_tags) == ["formats/test_tags.py"]
+    assert _definitions(reads_markers) == ["formats/test_tags.py"]

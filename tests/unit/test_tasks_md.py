@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from specmesh_tasks.parse.tasks_md import MARKER, parse_task_item, parse_tasks_md
+from specmesh_tasks.formats.task_lines import MARKER
+from specmesh_tasks.parse.tasks_md import parse_tasks_md
 
 OURS = textwrap.dedent("""\
     # Tasks: Book lending
@@ -92,18 +93,6 @@ def test_malformed_task_id_is_a_problem_with_its_line() -> None:
 def test_unterminated_fence_is_reported() -> None:
     doc = parse_tasks_md("# Tasks: X\n\n```\n- [ ] [T-001] hidden\n", "tasks.md")
     assert doc.ids() == [] and [p.code for p in doc.problems] == ["SM210"]
-
-
-def test_item_forms() -> None:
-    assert parse_task_item("[ ] T-101 spec-kit style id").id == "T-101"  # type: ignore[union-attr]
-    assert parse_task_item("T-101: a note") is None
-    bare = parse_task_item("T-101: described", bare=True)
-    assert bare is not None and (bare.id, bare.description, bare.done) == ("T-101", "described", None)
-    assert parse_task_item("**T-102** — bold", bare=True).description == "bold"  # type: ignore[union-attr]
-    assert parse_task_item("T-shirt sizes", bare=True) is None
-    assert parse_task_item("plain bullet") is None
-    tagged = parse_task_item("[x] [T-001] [P0] [F-LOAN-001] [see: spec] text")
-    assert tagged is not None and tagged.spec == "F-LOAN-001" and tagged.description == "[see: spec] text"
 
 
 def test_japanese_and_long_lines() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from specmesh_tasks.parse.test_tags import parse_test_tags, scan_tag_ids
+from specmesh_tasks.parse.test_file import parse_test_tags
 
 
 def tags(text: str, rel: str = "tests/test_x.py") -> list[tuple[str, str | None, int, str]]:
@@ -136,17 +136,6 @@ def test_go_and_block_comment_tags() -> None:
         ("FR-LOAN-001", "TestBorrow", 5, "comment"),
         ("UC-LOAN-001", "TestBorrow", 7, "comment"),
     ]
-
-
-def test_tag_scanner_word_boundaries_and_lists() -> None:
-    listed = scan_tag_ids("# @fr FR-A-001,FR-A-002; FR-A-003 and FR-A-004")
-    assert listed == ["FR-A-001", "FR-A-002", "FR-A-003"]
-    assert scan_tag_ids("// @uc: UC-001") == ["UC-001"]
-    assert scan_tag_ids("# @spec API-AUTH-* M-USER") == ["API-AUTH-*", "M-USER"]
-    assert scan_tag_ids("mail me@spec S-X-001") == []
-    assert scan_tag_ids("@pytest.mark.spec('FR-X-001')") == []
-    assert scan_tag_ids("# @specs S-X-001 / @fr fr-x-001") == []
-    assert scan_tag_ids(" * @uc UC-X-001 */") == ["UC-X-001"]
 
 
 def test_bad_input_never_raises() -> None:

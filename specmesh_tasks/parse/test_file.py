@@ -1,19 +1,11 @@
-"""Spec IDs cited by tests: pytest markers and `@spec/@uc/@fr` tag comments.
+"""Read a test file: the spec IDs its tests cite, and which test each applies to.
 
-Grammar (any language; Python files are read with `ast`, others with a line scan):
-
-- marker: `@pytest.mark.spec("UC-LOAN-001", "FR-LOAN-003")` on a test function or class, or
-  `pytestmark = pytest.mark.spec(...)` (also a list/tuple of marks) in a module or class body;
-- tag: `@spec S-LOAN-001`, `@uc UC-LOAN-002`, `@fr FR-LOAN-004` anywhere on a line (`#`, `//`,
-  `/* */`, a JSDoc ` * ` line, a docstring). Several IDs may follow one tag, separated by commas or
-  spaces; the first word that is not an ID ends the list. A qualified area-less ID is one token:
-  `@uc S-LEAD-001/UC-001`.
-
-Which test a tag belongs to: a tag inside a test function/class (or `describe`/`it`/`test` block,
-Go `func TestX`) applies to the innermost one; a tag in a comment block directly above a test (no
-blank line between) applies to it; any other tag applies to the whole file (`test=None`). The
-whole-file fallback for a stray tag below the first test is deliberate: selecting too many tests
-is safe, selecting too few is not.
+The grammar of markers and tag comments is `formats.test_tags`. Python files are read with `ast`,
+other languages with a line scan. Which test a tag belongs to: a tag inside a test function/class
+(or `describe`/`it`/`test` block, Go `func TestX`) applies to the innermost one; a tag in a
+comment block directly above a test (no blank line between) applies to it; any other tag applies
+to the whole file (`test=None`). The whole-file fallback for a stray tag below the first test is
+deliberate: selecting too many tests is safe, selecting too few is not.
 
 Pure and total: never raises on bad input (a Python syntax error falls back to the line scan).
 """
@@ -25,25 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from specmesh_tasks.formats import test_tags as grammar
 from specmesh_tasks.model.spec import Location, TestTag
-
-# The keyword must not be part of a longer word or of `pytest.mark.spec` / an e-mail address.
-_TAG = re.compile(r"(?<![\w.@])@(spec|uc|fr)\b[ \t]*:?[ \t]*")
-# One cited ID: `UC-LOAN-001`, `FR-001`, `API-AUTH-*`, `M-USER`, `S-LEAD-001/UC-001`.
-_ID_PART = r"[A-Z][A-Z0-9]*(?:-(?:[A-Z0-9_]+|\*))+"
-_ID_TOKEN = re.compile(rf"{_ID_PART}(?:/{_ID_PART})?(?![\w/-])")
-_SEPARATOR = re.compile(r"[ \t]*[,;]?[ \t]*")
-_MARKER_LINE = re.compile(r"(?<![\w.])(?:pytest\.)?mark\.spec\s*\(([^)]*)\)")
-_MARKER_ARG = re.compile(r"""["']([^"']+)["']""")
-
-# Test starts for the line scan. Group "name" is the test's name or title.
-_JS_TEST = re.compile(
-    r"^\s*(?:describe|it|test|context|suite|specify)(?:\.\w+)*"
-    r"(?:\s*\(\s*(?:(?P<q>['\"`])(?P<name>.*?)(?P=q))?|\s+(?P<rq>['\"])(?P<rname>.*?)(?P=rq))"
-)
-_GO_TEST = re.compile(r"^func\s+(?P<name>Test\w*)\s*\(")
-_PY_TEST = re.compile(r"^(?P<indent>\s*)(?:async\s+def\s+|def\s+|class\s+)(?P<name>[Tt]est\w*)")
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;|<!--)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,35 +55,12 @@ def read_test_file(text: str, rel_path: str, tree: ast.Module | None = None,
     return _ordered(tags), None
 
 
-def scan_tag_ids(line: str) -> list[str]:
-    """The IDs of every `@spec/@uc/@fr` tag on one line, in order."""
-    found: list[str] = []
-    for match in _TAG.finditer(line):
-        pos = match.end()
-        while True:
-            token = _ID_TOKEN.match(line, pos)
-            if token is None:
-                break
-            found.append(token.group(0))
-            sep = _SEPARATOR.match(line, token.end())
-            pos = sep.end() if sep else token.end()
-    return found
-
-
 def _ordered(tags: Iterable[TestTag]) -> tuple[TestTag, ...]:
     unique = dict.fromkeys(tags)  # a marker and a comment may repeat an ID on one line
     return tuple(sorted(unique, key=lambda t: (t.location.line, t.source, t.test or "", t.id)))
 
 
 # --- Python, with ast -------------------------------------------------------------------------
-
-
-def _is_test_function(name: str) -> bool:
-    return name.startswith("test")
-
-
-def _is_test_class(name: str) -> bool:
-    return name.startswith("Test")
 
 
 def _start_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
@@ -121,11 +73,11 @@ def _python_scopes(tree: ast.Module) -> list[_Scope]:
 
     def visit(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
-            if isinstance(node, ast.ClassDef) and _is_test_class(node.name):
+            if isinstance(node, ast.ClassDef) and grammar.is_test_class(node.name):
                 name = prefix + node.name
                 scopes.append(_Scope(name, _start_line(node), node.end_lineno or node.lineno))
                 visit(node.body, name + "::")
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_test_function(node.name):
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and grammar.is_test_function(node.name):
                 end = node.end_lineno or node.lineno
                 scopes.append(_Scope(prefix + node.name, _start_line(node), end))
 
@@ -133,48 +85,17 @@ def _python_scopes(tree: ast.Module) -> list[_Scope]:
     return scopes
 
 
-def _spec_mark_ids(node: ast.expr) -> list[str] | None:
-    """IDs of a `pytest.mark.spec(...)` / `mark.spec(...)` call, or None if it is not one."""
-    if not isinstance(node, ast.Call):
-        return None
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "spec"):
-        return None
-    owner = func.value
-    is_mark = (isinstance(owner, ast.Attribute) and owner.attr == "mark") or (
-        isinstance(owner, ast.Name) and owner.id == "mark"
-    )
-    if not is_mark:
-        return None
-    return [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-
-
-def _pytestmark_values(node: ast.stmt) -> list[ast.expr]:
-    """The mark expressions of a `pytestmark = ...` assignment (single mark, list or tuple)."""
-    if isinstance(node, ast.Assign):
-        targets, value = node.targets, node.value
-    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-        targets, value = [node.target], node.value
-    else:
-        return []
-    if not any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets):
-        return []
-    if isinstance(value, (ast.List, ast.Tuple)):
-        return list(value.elts)
-    return [value]
-
-
 def _python_markers(tree: ast.Module, rel: str) -> list[TestTag]:
     tags: list[TestTag] = []
 
     def add(expr: ast.expr, test: str | None) -> None:
-        for spec_id in _spec_mark_ids(expr) or []:
+        for spec_id in grammar.spec_mark_ids(expr) or []:
             tags.append(TestTag(spec_id, Location(rel, expr.lineno), test, "marker"))
 
     def visit(body: list[ast.stmt], owner: str | None) -> None:
         prefix = owner + "::" if owner else ""
         for node in body:
-            for value in _pytestmark_values(node):
+            for value in grammar.pytestmark_values(node):
                 add(value, owner)
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 name = prefix + node.name
@@ -195,7 +116,7 @@ def _comment_tags(lines: list[str], scopes: list[_Scope], rel: str) -> list[Test
     for index, line in enumerate(lines):
         if "@" not in line:
             continue
-        ids = scan_tag_ids(line)
+        ids = grammar.scan_tag_ids(line)
         if not ids:
             continue
         number = index + 1
@@ -207,7 +128,7 @@ def _comment_tags(lines: list[str], scopes: list[_Scope], rel: str) -> list[Test
 def _owner_of(line: int, lines: list[str], scopes: list[_Scope], above: bool = True) -> str | None:
     """The test directly below `line`'s comment block, else the innermost test containing it."""
     following = line + 1
-    while following <= len(lines) and _COMMENT_LINE.match(lines[following - 1]):
+    while following <= len(lines) and grammar.COMMENT_LINE.match(lines[following - 1]):
         following += 1
     below = [s for s in scopes if s.start == following] if above else []
     if below:
@@ -222,14 +143,13 @@ def _scanned_markers(lines: list[str], scopes: list[_Scope], rel: str) -> list[T
     """`@pytest.mark.spec(...)` decorators found by the line scan (a Python file that won't parse)."""
     tags: list[TestTag] = []
     for index, line in enumerate(lines):
-        match = _MARKER_LINE.search(line)
-        if match is None:
+        ids = grammar.marker_ids_in_line(line)
+        if ids is None:
             continue
         number = index + 1
         # A decorator line is already part of its test's span; `pytestmark =` is not a comment.
         test = _owner_of(number, lines, scopes, above=False)
-        for arg in _MARKER_ARG.finditer(match.group(1)):
-            tags.append(TestTag(arg.group(1), Location(rel, number), test, "marker"))
+        tags.extend(TestTag(spec_id, Location(rel, number), test, "marker") for spec_id in ids)
     return tags
 
 
@@ -252,19 +172,14 @@ def _scanned_scopes(lines: list[str]) -> list[_Scope]:
 def _scan_start(lines: list[str], index: int) -> tuple[str, int, int] | None:
     """(name, first line, last line) of a test starting on line `index` (0-based), or None."""
     line, number = lines[index], index + 1
-    py = _PY_TEST.match(line)
+    py = grammar.PY_TEST.match(line)
     if py is not None:
         end = _indented_end(lines, index, len(py.group("indent")))
         return py.group("name"), _decorated_start(lines, index), end
-    match = _GO_TEST.match(line) or _JS_TEST.match(line)
+    match = grammar.GO_TEST.match(line) or grammar.JS_TEST.match(line)
     if match is None:
         return None
-    return _scope_name(match) or f"line {number}", number, _bracketed_end(lines, index)
-
-
-def _scope_name(match: re.Match[str]) -> str | None:
-    groups = match.groupdict()
-    return groups.get("name") or groups.get("rname")
+    return grammar.test_name(match) or f"line {number}", number, _bracketed_end(lines, index)
 
 
 def _decorated_start(lines: list[str], index: int) -> int:
