@@ -6,13 +6,10 @@ root-relative POSIX strings; lines are 1-based (0 means "the whole file").
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar
 
 from specmesh_tasks.model.ids import IdKind
-
-_T = TypeVar("_T")
 
 
 class SpecKind(str, Enum):
@@ -319,30 +316,3 @@ class Repo:
 
     def specs_of_kind(self, kind: SpecKind) -> tuple[SpecDoc, ...]:
         return tuple(s for s in self.specs if s.kind is kind)
-
-
-def fast_constructor(cls: type[_T]) -> type[_T]:
-    """A stand-in for `cls(...)` (same parameters) that builds a frozen slotted dataclass faster.
-
-    Why: a frozen dataclass's `__init__` stores every field through `object.__setattr__`, which
-    made building the model a large part of the reader's time (a parse builds ~200 objects). The
-    stand-in is a non-frozen twin with the same slots, whose `__init__` stores the fields directly
-    and then makes the object a `cls` (`__class__` assignment is allowed between classes with the
-    same slot layout). What it returns is an ordinary `cls` instance: equality, hashing,
-    `FrozenInstanceError`, pickling and `dataclasses.replace` are those of `cls`. Typed as
-    `type[cls]` so that calls are checked against `cls`'s fields; use it only to call. The
-    `__init__` is generated from the fields, as `dataclass` generates its own.
-    """
-    items = fields(cls)  # type: ignore[arg-type]  # a dataclass, checked by fields() itself
-    if any(item.default_factory is not MISSING or not item.init or item.kw_only for item in items):
-        raise TypeError(f"{cls.__name__}: only plain fields with plain defaults are supported")
-    names = tuple(item.name for item in items)
-    params = ", ".join(item.name if item.default is MISSING else f"{item.name}=_default_{item.name}"
-                       for item in items)
-    body = "".join(f"    self.{name} = {name}\n" for name in names)
-    scope: dict[str, Any] = {f"_default_{item.name}": item.default for item in items}
-    scope["_cls"] = cls
-    exec(f"def __init__(self, {params}):\n{body}    self.__class__ = _cls\n", scope)
-    twin = type(f"_Fast{cls.__name__}", (), {"__slots__": names, "__init__": scope["__init__"],
-                                             "__module__": cls.__module__})
-    return twin  # type: ignore[return-value]  # builds `cls` instances: see above

@@ -16,18 +16,15 @@ cannot run code.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import dataclasses
 import functools
 import hashlib
 import io
-import operator
 import os
 import pickle
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -79,20 +76,8 @@ class _ModelUnpickler(pickle.Unpickler):
         if module in _ALLOWED_MODULES:
             found = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, None)
             if isinstance(found, type):
-                return _constructor(found) if dataclasses.is_dataclass(found) else found
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the parse cache")
-
-
-@functools.cache
-def _constructor(cls: type) -> Callable[..., Any]:
-    """What loading calls to rebuild a model object (pickled as `Class(*fields)`, see `_dumps`):
-    the class's fast stand-in, which returns an ordinary instance of it, when it has one."""
-    from specmesh_tasks.model.spec import fast_constructor
-
-    try:
-        return fast_constructor(cls)
-    except TypeError:  # a field with a default factory (Repo): the class itself
-        return cls
 
 
 def cache_key() -> str:
@@ -265,30 +250,7 @@ def _entries_from_rows(rows: object) -> Entries | None:
 
 
 def _dumps(payload: object) -> bytes:
-    """Pickle model objects as `Class(*fields)`: loading then calls the constructor, which is
-    about twice as fast as the default slots state restore (loading is the cache's hot path)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _dispatch_table()  # type: ignore[misc]
-    pickler.dump(payload)
-    return buffer.getvalue()
-
-
-def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
-    from specmesh_tasks.model import spec as model
-
-    table: dict[type, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
-    for obj in vars(model).values():
-        if isinstance(obj, type) and dataclasses.is_dataclass(obj):
-            table[obj] = _reducer(obj, tuple(f.name for f in dataclasses.fields(obj)))
-    return table
-
-
-def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    get = operator.attrgetter(*names)  # reads every field into a tuple in one C call
-    if len(names) == 1:
-        return lambda obj: (cls, (get(obj),))
-    return lambda obj: (cls, get(obj))
+    return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -101,76 +101,70 @@ def closes_fence(line: str, fence: str) -> bool:
 
 
 class _Splitter:
-    """One pass over the lines (one loop, few calls: this is the reader's hot path)."""
+    """One pass over the lines: fences, comments, then headings and tables."""
 
     def __init__(self, doc: MarkdownDoc, rel: str) -> None:
         self.doc, self.rel = doc, rel
         self.fence, self.fence_line = "", 0
         self.comment_start = 0  # line of an HTML comment still open (0: none)
         self.comment_parts: list[str] = []
+        self.rows: list[TableRow] | None = None  # rows of the table being read
+        self.table_at = 0  # the table being read: its delimiter index and header cells
+        self.header: tuple[str, ...] = ()
+        self.candidate = -2  # index of the last line that could be a table header
 
     def run(self, has_comments: bool) -> None:
-        """Dispatch on each line's first character; state lives in locals (this loop is hot)."""
-        doc = self.doc
-        visible, code, headings, tables = doc.visible, doc.code, doc.headings, doc.tables
-        delimiter, new_row, cells_of = _DELIMITER.match, new_table_row, split_cells
-        fence, fence_line = "", 0
-        rows: list[TableRow] | None = None  # rows of the table being read
-        table_at = 0  # the table being read: its delimiter index and header cells
-        header: tuple[str, ...] = ()
-        candidate = -2  # index of the last line that could be a table header
-        in_comment = False  # an HTML comment is open (mirrors self.comment_start)
-        for i, line in enumerate(doc.lines):
-            if fence:
-                code[i] = True
-                if line and line.lstrip(" \t")[:1] == fence[0] and closes_fence(line, fence):
-                    fence = ""
+        """Read every line; a line inside a fence or a comment is only that."""
+        for i, line in enumerate(self.doc.lines):
+            if self.fence:
+                self._fenced(i, line)
                 continue
-            if has_comments and (in_comment or "<!--" in line):
+            if has_comments and (self.comment_start or "<!--" in line):
                 line = self._comment_line(i, line)
-                in_comment = self.comment_start != 0
-                if in_comment:
+                if self.comment_start:
                     continue
-            first = line[:1]
-            if first == "|":
-                pass  # the common table row: straight to the table logic below
-            elif not first:
-                if rows is not None:
-                    tables.append(_table(table_at, header, rows))
-                    rows = None
-                continue
-            else:
-                if first in _FENCE_STARTS and (run := fence_open(line)) is not None:
-                    if rows is not None:
-                        tables.append(_table(table_at, header, rows))
-                        rows = None
-                    fence, fence_line = run, i + 1
-                    code[i] = True
-                    continue
-                if first == "#" or (first == " " and line.lstrip(" ")[:1] == "#"):
-                    heading = _heading(line, i + 1)
-                    if heading is not None:
-                        if rows is not None:
-                            tables.append(_table(table_at, header, rows))
-                            rows = None
-                        headings.append(heading)
-                        continue
-                if "|" not in line:
-                    if rows is not None:
-                        tables.append(_table(table_at, header, rows))
-                        rows = None
-                    continue
-            if rows is not None:
-                rows.append(new_row(cells_of(line), i + 1))
-            elif candidate == i - 1 and "-" in line and delimiter(line):
-                table_at, header, rows = i, cells_of(visible[i - 1]), []
-                self._check_delimiter(i, header, line)
-            else:
-                candidate = i
-        if rows is not None:
-            tables.append(_table(table_at, header, rows))
-        self.fence, self.fence_line = fence, fence_line
+            self._read(i, line)
+        self._end_table()
         self._report_open_blocks()
+
+    def _fenced(self, i: int, line: str) -> None:
+        self.doc.code[i] = True
+        if closes_fence(line, self.fence):
+            self.fence = ""
+
+    def _read(self, i: int, line: str) -> None:
+        """A line outside fences and comments: a fence, a heading, a table line, or other text."""
+        if not line.strip():
+            self._end_table()
+            return
+        run = fence_open(line)
+        if run is not None:
+            self._end_table()
+            self.fence, self.fence_line = run, i + 1
+            self.doc.code[i] = True
+            return
+        heading = _heading(line, i + 1) if line.lstrip(" ")[:1] == "#" else None
+        if heading is not None:
+            self._end_table()
+            self.doc.headings.append(heading)
+        elif "|" not in line:
+            self._end_table()
+        else:
+            self._table_line(i, line)
+
+    def _table_line(self, i: int, line: str) -> None:
+        if self.rows is not None:
+            self.rows.append(new_table_row(split_cells(line), i + 1))
+        elif self.candidate == i - 1 and _DELIMITER.match(line):
+            self.table_at, self.header, self.rows = i, split_cells(self.doc.visible[i - 1]), []
+            self._check_delimiter(i, self.header, line)
+        else:
+            self.candidate = i
+
+    def _end_table(self) -> None:
+        if self.rows is not None:
+            self.doc.tables.append(_table(self.table_at, self.header, self.rows))
+            self.rows = None
 
     def _comment_line(self, i: int, line: str) -> str:
         """Hide the comment parts of line i; returns what stays visible."""
@@ -222,7 +216,6 @@ def _table(delimiter_index: int, header: tuple[str, ...], rows: list[TableRow]) 
     return MdTable(delimiter_index, end, header, tuple(rows))
 
 
-_FENCE_STARTS = frozenset(("`", "~", " ", "\t"))
 
 
 def _strip_comments(doc: MarkdownDoc, i: int, line: str) -> tuple[str, int, list[str]]:
@@ -250,22 +243,7 @@ def _strip_comments(doc: MarkdownDoc, i: int, line: str) -> tuple[str, int, list
 
 
 def _heading(line: str, number: int) -> Heading | None:
-    """An ATX heading: the common shapes by one regex, anything unusual by `_any_heading`."""
-    match = _PLAIN_HEADING.match(line)
-    if match is None:
-        return _any_heading(line, number)
-    hashes, num, title = match.groups()
-    return _new_heading(Heading, (number, len(hashes), num or "", title))
-
-
-# `## 4. Title` / `### UC-A-001: Title` with no leading spaces, no closing `#`s, a title that does
-# not start with a digit unless it is the number: exactly what `_any_heading` would make of it.
-_PLAIN_HEADING = re.compile(r"(#{1,6})[ \t]+(?:(\d+(?:\.\d+)*)\.?[ \t]+|(?=[^\d\s]))([^\s#](?:.*[^\s#])?)\s*$")
-_new_heading = tuple.__new__
-
-
-def _any_heading(line: str, number: int) -> Heading | None:
-    """An ATX heading of any shape (string operations first: this runs for every `#` line)."""
+    """An ATX heading (`## 4. Title`), else None."""
     stripped = line.lstrip(" ")
     if len(line) - len(stripped) > 3:
         return None

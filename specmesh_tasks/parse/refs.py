@@ -26,21 +26,17 @@ def find_references(ctx: SpecContext, text: str, claimed: set[tuple[int, str]],
     """
     out: list[Reference] = []
     seen: set[tuple[int, str]] = set()
-    code, owner, labels, loc = ctx.doc.code, ctx.index.owner, ctx.index.labels, ctx.loc
-    count, append = text.count, out.append
     line, pos = 1, 0
     for start, item_id, kind in scan_raw(text):
-        line += count("\n", pos, start)
+        line += text.count("\n", pos, start)
         pos = start
         key = (line, item_id)
         if key in seen or start in placeholder_offsets or line in history:
             continue
         seen.add(key)
-        if key in claimed:
-            continue
-        k = owner[line - 1]
-        append(new_reference(item_id, kind, loc(line), labels[k] if k >= 0 else "",
-                             item_id.endswith("-*"), code[line - 1]))
+        if key not in claimed:
+            out.append(new_reference(item_id, kind, ctx.loc(line), ctx.index.label(line), item_id.endswith("-*"),
+                                     ctx.doc.code[line - 1]))
     return out
 
 
@@ -55,5 +51,5 @@ def find_placeholder_refs(ctx: SpecContext, text: str) -> tuple[list[Reference],
         line += text.count("\n", pos, start)
         pos = start
         if not ctx.doc.code[line - 1]:
-            out.append(new_reference(token, placeholder_kind(token), ctx.loc(line), ctx.index.label(line)))
+            out.append(Reference(token, placeholder_kind(token), ctx.loc(line), ctx.index.label(line)))
     return out, frozenset(offsets)

@@ -206,7 +206,6 @@ def _dependencies(ctx: SpecContext, table: MdTable, out: Collected) -> None:
     if usage_col is None:
         usage_col = column(header, "description", skip=1)
     name_at, usage_at = _at(name_col, 1), _at(usage_col, 2)
-    kinds, loc, append = _DEPENDENCY_KINDS, ctx.loc, out.dependencies.append
     for row in table.rows:
         cells = row.cells
         n = len(cells)
@@ -214,9 +213,10 @@ def _dependencies(ctx: SpecContext, table: MdTable, out: Collected) -> None:
         if "-" not in first:
             continue
         for _start, item_id, kind in scan_raw(first):
-            if kind in kinds:
-                append(new_dependency_row(item_id, kind, cells[name_at] if name_at < n else "",
-                                          cells[usage_at] if usage_at < n else "", loc(row.line)))
+            if kind in _DEPENDENCY_KINDS:
+                out.dependencies.append(new_dependency_row(
+                    item_id, kind, cells[name_at] if name_at < n else "", cells[usage_at] if usage_at < n else "",
+                    ctx.loc(row.line)))
 
 
 def _is_feature_table(header: tuple[str, ...]) -> bool:

@@ -1,4 +1,4 @@
-"""The reader's fast constructors build ordinary, frozen model objects (model.spec.fast_constructor)."""
+"""The reader's fast constructors build ordinary, frozen model objects (parse.records.fast_constructor)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 
 from specmesh_tasks.model import spec as model
 from specmesh_tasks.model.ids import IdKind
-from specmesh_tasks.model.spec import Location, Reference, Repo, fast_constructor
+from specmesh_tasks.model.spec import Location, Reference, Repo
 from specmesh_tasks.parse import records
+from specmesh_tasks.parse.records import fast_constructor
 
 FAST = {name: value for name, value in vars(records).items() if name.startswith("new_")}
 
