@@ -2,6 +2,7 @@
 
 The rules live in `rules/<family>.py`. The engine beside them:
 
+- `command.py` is what the `gates` task calls: its options, the run, the baseline, the report;
 - `run.py` runs a whole check: the stored result when no input changed (`cache.py`, `inputs.py`),
   else the quick re-run after a small edit (`quick.py`), else a full evaluation (`evaluate.py`);
 - `catalog.py` registers rules and finds them by code or name; `selection.py` decides which run
