@@ -46,6 +46,8 @@ _MISSING = object()
 READ_KEY = "specmesh:read"
 # The state stored for a file that changed while its task ran: it never matches a real file.
 CHANGED_WHILE_RUNNING = [-1, -1, -1, -1, "", 0]
+# The `os.stat` of a file_dep that vanished since the tasks were declared: nothing, never regular.
+_VANISHED = os.stat_result((0,) * 10)
 # Files whose stored state a check found out of date although their content is the same:
 # path -> the new state. The checker fills it, the backend applies it when it writes the file.
 _refreshed: dict[str, list[Any]] = {}
@@ -106,13 +108,16 @@ class QuietJsonDB(JsonDB):  # type: ignore[misc]  # doit ships no type hints
         return self._db
 
     def _load_healed(self) -> dict[str, dict[str, Any]]:
-        from specmesh_tasks.fsutil import read_regular
+        from specmesh_tasks.fsutil import NotRegularFileError, read_regular
         from specmesh_tasks.state import set_aside
 
         path = Path(self.name)
         try:
             data = self.codec.decode((read_regular(path) or b"").decode("utf-8"))
         except FileNotFoundError:
+            return {}
+        except NotRegularFileError as exc:
+            set_aside(path, exc.kind)
             return {}
         except OSError as exc:
             set_aside(path, exc.strerror or str(exc))
@@ -244,9 +249,17 @@ class MD5Checker(DoitMD5Checker):  # type: ignore[misc]  # doit ships no type hi
     """Stamp, then md5 (see the module docstring). State: `[size, mtime_ns, ctime_ns, inode, md5,
     trusted]`, where `trusted` is 1 when the stamp was settled as it was taken.
 
-    A file_dep that no longer exists when its task saved success is not recorded (the gates read
-    the tree afresh on every run, so a spec deleted meanwhile is simply not a dependency any more).
+    A file_dep that no longer exists when its task is checked (the cache folder deleted while the
+    run goes on, a checkout) counts as changed: the task runs, and its action says what it could
+    not read, instead of doit's DependencyError. One that no longer exists when its task saved
+    success is not recorded (the next declaration no longer lists it, or the task runs again).
     """
+
+    def info(self, file_path: str) -> os.stat_result:
+        try:
+            return os.stat(file_path)
+        except FileNotFoundError:
+            return _VANISHED
 
     def check_modified(self, file_path: str, file_stat: os.stat_result, state: Any) -> bool:
         stamp = stamp_from_stat(file_stat)

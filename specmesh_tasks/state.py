@@ -24,22 +24,53 @@ CACHE_SCHEMA = 1
 LOCK_WAIT_SECONDS = 5.0
 LOCK_NAME = "lock"
 DAMAGED_SUFFIX = ".damaged"
+# The folders of the cache directory; everything else in it, and in them, is a regular file.
+CACHE_FOLDERS = frozenset({"parse", "deps", "plan", "jinja", "trace"})
 _IGNORE_TEXT = "# created by specmesh-tasks: caches only, safe to delete\n*\n"
+_swept: set[str] = set()  # cache directories this process has looked over (`_sweep`)
 
 
 def cache_dir(root: Path) -> Path:
     """`<root>/.specify/.cache`, created on first use together with its `.gitignore` (a file in
-    its place is set aside)."""
+    its place is set aside), and looked over once per process (`_sweep`)."""
     path = Path(root) / ".specify" / ".cache"
     ignore = path / ".gitignore"
     if not ignore.is_file():
         if path.exists() and not path.is_dir():
             set_aside(path, "not a directory")
         path.mkdir(parents=True, exist_ok=True)
-        if ignore.exists():  # something else by that name
+        if ignore.exists() or ignore.is_symlink():  # something else by that name
             set_aside(ignore, "not a file")
         ignore.write_text(_IGNORE_TEXT, encoding="utf-8")
+    if str(path) not in _swept:
+        _swept.add(str(path))
+        _sweep(path)
     return path
+
+
+def _sweep(folder: Path, depth: int = 0) -> None:
+    """Set aside whatever in the cache directory is not what we write there: a directory, FIFO or
+    unreadable symlink where a file belongs, a file where one of `CACHE_FOLDERS` belongs. Every
+    reader and writer of a cache file can then open it; what is in it is theirs to check. One
+    `scandir` of the folder and of each of its folders: their entries' types come with it."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.endswith(DAMAGED_SUFFIX):
+            continue
+        want_folder = depth == 0 and entry.name in CACHE_FOLDERS
+        try:
+            is_folder, is_file = entry.is_dir(), entry.is_file()
+            if entry.is_symlink():
+                os.stat(entry.path)  # a loop or a dangling link raises here
+        except OSError:
+            is_folder = is_file = False
+        if want_folder and is_folder:
+            _sweep(Path(entry.path), depth + 1)
+        elif not (is_file and not want_folder):
+            set_aside(Path(entry.path), "not a folder" if want_folder else "not a regular file")
 
 
 # --------------------------------------------------------------------------- damaged files
@@ -51,11 +82,14 @@ def read_cache(path: Path) -> Any:
     is set aside with a note, and None is returned: the caller rebuilds it. A value of the wrong
     shape is the caller's to judge (`set_aside(path, "unexpected content")`).
     """
-    from specmesh_tasks.fsutil import read_regular
+    from specmesh_tasks.fsutil import NotRegularFileError, read_regular
 
     try:
         data = read_regular(path)
     except FileNotFoundError:
+        return None
+    except NotRegularFileError as exc:
+        set_aside(path, exc.kind)
         return None
     except OSError as exc:
         set_aside(path, exc.strerror or str(exc))

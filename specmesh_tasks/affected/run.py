@@ -85,6 +85,15 @@ class Prepared:
     inputs: Inputs | None = None
 
 
+def _usable_state(root: Path, cache: Path) -> State:
+    """The recorded state, unless the recorded results that go with it are gone or damaged: then
+    every test runs again, as on a fresh cache, so that the results are whole again."""
+    from specmesh_tasks.affected.results import last_results
+
+    state = load_state(cache / STATE_NAME)
+    return state if not state.files or last_results(root) else State()
+
+
 def run_affected(root: Path, settings: Settings, options: TestOptions,
                  out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Run the affected tests of `root`; returns the exit code."""
@@ -97,7 +106,7 @@ def run_affected(root: Path, settings: Settings, options: TestOptions,
 
     cache = cache_dir(root)
     facts = FactsCache(root, cache / FILES_CACHE_NAME)
-    prepared = prepare(root, settings, options, facts, state=load_state(cache / STATE_NAME))
+    prepared = prepare(root, settings, options, facts, state=_usable_state(root, cache))
     _report_errors(prepared, err)
     if options.explain:
         explain(prepared.selection, prepared.arguments, out)
