@@ -94,6 +94,7 @@ def _plan(rendered: Rendered) -> _Plan:
     for slot in scan.slots:
         if slot.kind is SlotKind.LINE and slot.name in rendered.prompts:
             prompts[slot.start] = rendered.prompts[slot.name].strip()
+    prompts.update(rendered.seeded)  # a seeded answer's line answers its prompt like a bare one
     for i, line in enumerate(lines):
         s = line.strip()
         if i not in prompts and s.startswith(("- ", "* ")) and s.endswith((":", ".")):

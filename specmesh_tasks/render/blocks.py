@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from specmesh_tasks.errors import TemplateReferenceError
 from specmesh_tasks.formats.plan_markers import ANY_FORMAT_RE, format_marker
 from specmesh_tasks.fsutil import short_hash
-from specmesh_tasks.render.seal import GEN_END, GEN_NAME_END, GEN_START, Rendered, SealError, seal
+from specmesh_tasks.render.seal import GEN_END, GEN_NAME_END, GEN_START, SEED_START, Rendered, SealError, seal
 from specmesh_tasks.render.templates import resolve_reference
 
 if TYPE_CHECKING:
@@ -54,6 +54,12 @@ def gen(name: str, value: object) -> Trusted:
     """One generated value at the end of a prompt line (sealed into a marked line later)."""
     text = safe_value(value).strip() if value is not None else ""
     return Trusted(f"{GEN_START}{name}{GEN_NAME_END}{text}{GEN_END}")
+
+
+def seed(name: str, value: object) -> Trusted:
+    """An answer written once, when plan.md is created, at the end of a prompt line (no marker)."""
+    text = safe_value(value).strip() if value is not None else ""
+    return Trusted(f"{SEED_START}{name}{GEN_NAME_END}{text}{GEN_END}")
 
 
 def inputs_hash(ctx: PlanContext, template_text: str) -> str:
@@ -108,6 +114,7 @@ def _environment(cache_dir: Path | None, folder: Path | None, root: Path | None)
             lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize, bytecode_cache=bytecode,
         )
         env.globals["gen"] = gen
+        env.globals["seed"] = seed
         _environments[key] = env
     return env
 

@@ -10,13 +10,15 @@ from: `header.py` (Plan ID, branch, issues, screens), `spec_values.py` (the spec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from specmesh_tasks.model.spec import Repo, SpecDoc, SpecKind
+from specmesh_tasks.render import answers
+from specmesh_tasks.render.answers import Criterion, Flow
 from specmesh_tasks.render.breakdown import TaskGroup, feature_breakdown, fix_breakdown
 from specmesh_tasks.render.checks import Checks, check_branch, check_issue
 from specmesh_tasks.render.header import branch_name, issue_numbers, plan_id_for, related_screens, seeded_owner
-from specmesh_tasks.render.overview import FeatureRef, ItemRef, domain_line, other_specs
+from specmesh_tasks.render.overview import FeatureRef, ItemRef, OtherSpecs, domain_line, other_specs
 from specmesh_tasks.render.related import CONTEXT_VERSION
 from specmesh_tasks.render.spec_values import (
     DeferredItem,
@@ -46,6 +48,13 @@ class Shown:
     unit: str
     integration: str
     e2e: str
+    out_of_scope: str
+    new_masters: str
+    mapping: str
+    internal: str
+    together: str
+    open_questions: str
+    code_areas: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,25 @@ class PlanContext:
     breakdown: tuple[TaskGroup, ...]
     fix_section: str = ""
     fix_direction: tuple[str, ...] = ()
+    # The answers the specs give to the plan's prompts (issue 15); see render/answers.py.
+    flows: tuple[Flow, ...] = ()
+    out_of_scope: tuple[str, ...] = ()
+    new_masters: tuple[str, ...] = ()
+    new_apis: tuple[str, ...] = ()
+    internal: tuple[str, ...] = ()
+    together: tuple[str, ...] = ()
+    success_criteria: tuple[Criterion, ...] = ()
+    critical_edge_cases: tuple[str, ...] = ()
+    failure_modes: tuple[str, ...] = ()  # the Edge Cases table as Markdown lines
+    open_questions: tuple[str, ...] | None = None  # None: the spec has no Open Questions section
+    approvals: str = ""
+    code_areas: tuple[str, ...] = ()
+    reproduce: tuple[str, ...] = ()
+    expected: str = ""
+    root_cause: tuple[str, ...] = ()
+    # Seeded: written when plan.md is created, the person's from then on (not in the inputs hash).
+    summary: str = ""
+    run_tests: str = ""
 
     def shown(self) -> Shown:
         """The joined values of the generated lines (see `Shown`)."""
@@ -85,17 +113,26 @@ class PlanContext:
             external=", ".join(self.external),
             entities=", ".join(m.label for m in self.masters),
             apis=", ".join(a.label for a in apis),
-            masters="; ".join(m.detail for m in self.masters),
+            masters="; ".join(m.detail for m in self.masters if m.found),
             existing_apis=(", ".join(a.id for a in apis if a.found) or "none") if apis else "",
-            new_apis=(", ".join(a.label for a in apis if not a.found) or "none") if apis else "",
+            new_apis=("; ".join(self.new_apis) or "none") if apis or self.new_apis else "",
             unit="; ".join(t.label for t in self.unit_tests),
             integration="; ".join(t.label for t in self.integration_tests),
             e2e="; ".join(t.label for t in self.e2e_tests),
+            out_of_scope="; ".join(self.out_of_scope),
+            new_masters="; ".join(self.new_masters),
+            mapping="; ".join(f"{a.id}: {', '.join(a.masters)}" for a in apis if a.masters),
+            internal="; ".join(self.internal),
+            together="; ".join(self.together),
+            open_questions=_open(self.open_questions),
+            code_areas=", ".join(f"`{path}`" for path in self.code_areas),
         )
 
     def as_data(self) -> dict[str, object]:
-        """Plain data (for the inputs hash), labels included: they are what the plan prints."""
-        data: dict[str, object] = {f: _plain(getattr(self, f)) for f in self.__dataclass_fields__}
+        """Plain data (for the inputs hash), labels included: they are what the plan prints. Seeded
+        values are left out: a plan does not change when they do."""
+        data: dict[str, object] = {f: _plain(getattr(self, f)) for f in self.__dataclass_fields__
+                                   if f not in _SEEDED}
         data["labels"] = {
             "use_cases": [u.label for u in self.use_cases],
             "masters": [m.detail for m in self.masters],
@@ -106,6 +143,17 @@ class PlanContext:
         }
         data["version"] = CONTEXT_VERSION
         return data
+
+
+_SEEDED = frozenset({"owner", "summary", "run_tests"})
+RUN_TESTS = "`specmesh test` (the tests this change affects; `specmesh test --all` runs every test)"
+
+
+def _open(questions: tuple[str, ...] | None) -> str:
+    """Open questions joined; an Open Questions section with none open says so."""
+    if questions is None:
+        return ""
+    return "; ".join(questions) or answers.NONE_OPEN
 
 
 def _plain(value: object) -> object:
@@ -129,7 +177,7 @@ def build_context(spec: SpecDoc, repo: Repo, text: str | None = None) -> PlanCon
     branch = branch_name(spec, issues, fix)
     lines = text.replace("\r\n", "\n").split("\n") if text is not None else None
     tests = planned_tests(spec)
-    return PlanContext(
+    base = PlanContext(
         kind="fix" if fix else "feature",
         spec_id=spec_id,
         spec_path=spec.path,
@@ -160,4 +208,36 @@ def build_context(spec: SpecDoc, repo: Repo, text: str | None = None) -> PlanCon
         breakdown=fix_breakdown() if fix else feature_breakdown(spec),
         fix_section=fix_section_name(spec) if fix else "",
         fix_direction=fix_direction(spec, lines) if fix else (),
+        run_tests=RUN_TESTS,
+    )
+    return _with_answers(base, spec, shared, lines or [], fix)
+
+
+def _with_answers(base: PlanContext, spec: SpecDoc, shared: OtherSpecs, lines: list[str], fix: bool) -> PlanContext:
+    """The context with the answers the specs give to the plan's prompts (render/answers.py)."""
+    missing = {i.id: i.label for i in (*shared.masters, *shared.apis) if not i.found}
+    missing.update({r: f"{r} (not in {shared.domain_id or 'the domain spec'})" for r in shared.missing_rules})
+    defined = {i.id for i in (*shared.masters, *shared.apis) if i.found}
+    changes = answers.domain_changes(answers.pending_additions(spec), missing, defined)
+    updates = answers.spec_updates(spec) if fix else ()
+    return replace(
+        base,
+        flows=answers.flows(spec),
+        out_of_scope=() if fix else (*answers.out_of_scope(spec, lines),
+                                     *(f.label for f in shared.features
+                                       if f.relation.casefold() in ("soft", "parallel"))),
+        new_masters=changes.masters,
+        new_apis=changes.apis,
+        internal=tuple(f.dependency for f in shared.features if f.relation or f.description),
+        together=tuple(f.name for f in shared.features if f.relation.casefold() == "hard"),
+        success_criteria=answers.success_criteria(spec),
+        critical_edge_cases=answers.critical_edge_cases(spec, lines),
+        failure_modes=answers.failure_modes(spec),
+        open_questions=answers.open_questions(spec, lines),
+        approvals=answers.approvals(changes, shared.domain_id, updates),
+        code_areas=answers.code_areas(spec, lines) if fix else (),
+        reproduce=answers.reproduction(spec, lines) if fix else (),
+        expected=answers.expected_behavior(spec, lines) if fix else "",
+        root_cause=answers.root_cause(spec, lines) if fix else (),
+        summary=answers.summary(spec, lines, fix),
     )

@@ -20,7 +20,6 @@ def plan_feature(root: Path, spec_rel: str, outline: Repo, store: ParseCache, te
                  options: Options) -> PlanOutcome:
     """Bring `spec_rel`'s plan.md up to date; a spec that cannot be read blocks its plan."""
     from specmesh_tasks.load import load_one
-    from specmesh_tasks.model.spec import MarkerKind, SpecKind
     from specmesh_tasks.parse import problems as codes
     from specmesh_tasks.state import cache_dir
 
@@ -33,9 +32,7 @@ def plan_feature(root: Path, spec_rel: str, outline: Repo, store: ParseCache, te
         reasons = "\n".join(f"  {p.location}: {p.message}" for p in unreadable or problems)
         return PlanOutcome(Status.BLOCKED, plan_rel, f"{plan_rel}: not planned: {spec_rel} cannot be read",
                            reasons)
-    text = None
-    if spec.kind is SpecKind.FIX or any(m.kind is MarkerKind.DEFERRED for m in spec.markers):
-        text = _spec_text(root, spec_rel)  # quoted lines: read only the specs that need it
+    text = _spec_text(root, spec_rel)  # the prose the plan quotes (answers, deferred items)
     return update_plan(spec, outline, text, Inputs(root, template, cache_dir(root) / "jinja"), options)
 
 

@@ -6,8 +6,9 @@ A generated line or block whose text no longer matches its hash was edited by a 
 conflict (reported with a unified diff) and nothing is written, unless `force` is set.
 
 A generated line whose value disappears becomes its bare prompt again; a value that appears is
-put into the bare prompt line. A prompt a person has answered by hand keeps the answer (a note
-says so). A block a person removed together with its markers is not added back.
+put into the bare prompt line, and a new block into its untouched place (`fill.py`). A prompt a
+person has answered by hand keeps the answer (a note says so). A block a person removed together
+with its markers is not added back unless its place is as the template left it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from specmesh_tasks.formats.plan_markers import (
 )
 from specmesh_tasks.fsutil import normalize_text
 from specmesh_tasks.parse.plan import MarkerProblem, PlanScan, ProblemKind, Slot, SlotKind, bare, scan_plan
+from specmesh_tasks.render import fill
 from specmesh_tasks.render.seal import Rendered
 
 _KEY = re.compile(r"^([A-Z][A-Za-z ()/]*):")  # a header line's key
@@ -92,14 +94,18 @@ def merge(existing: str, rendered: Rendered, *, force: bool = False, path: str =
             edits.append(_repair(problem, old, new))
     for slot in old.slots:
         _merge_slot(slot, new, rendered, path, force, edits, conflicts, notes)
-    _insert_new_lines(old, new, rendered, edits, notes)
+    covered = old.covered()
+    fills = fill.new_lines(old, new, rendered, covered, notes)
+    block_fills, placed = fill.new_blocks(old, new, rendered, covered, notes)
+    edits += [_Edit(f.index, f.index, list(f.lines)) for f in fills]
+    inserts = {f.index: list(f.lines) for f in block_fills}
     for slot in new.slots:
-        if slot.kind is SlotKind.BLOCK and old.slot(slot.name) is None:
-            notes.append(f"{path}: generated block '{slot.name}' is not in the file (removed by hand?); "
-                         "not added back")
+        if slot.kind is SlotKind.BLOCK and old.slot(slot.name) is None and slot.name not in placed:
+            notes.append(f"{path}: generated block '{slot.name}' has no untouched place in the file (removed "
+                         "by hand, or the text around its place changed); not added")
     if conflicts and not force:
         return MergeResult(existing, tuple(conflicts), tuple(notes))
-    return MergeResult(_apply(old, edits), tuple(conflicts), tuple(notes))
+    return MergeResult(_apply(old, edits, inserts), tuple(conflicts), tuple(notes))
 
 
 def _repair(problem: MarkerProblem, old: PlanScan, new: PlanScan) -> _Edit:
@@ -200,40 +206,6 @@ def _only_seeded_edited(slot: Slot, fresh: Slot | None, new: PlanScan) -> bool:
     return marker_hash("\n".join(lines)) == slot.sha
 
 
-def _insert_new_lines(old: PlanScan, new: PlanScan, rendered: Rendered,
-                      edits: list[_Edit], notes: list[str]) -> None:
-    """Put values that are new this time into their bare prompt lines."""
-    covered = old.covered()
-    for fresh in new.slots:
-        if fresh.kind is not SlotKind.LINE or old.slot(fresh.name) is not None:
-            continue
-        prompt = rendered.prompts.get(fresh.name, "")
-        if not prompt.strip():
-            continue
-        index = _find_prompt(old, prompt, covered, exact=True)
-        if index >= 0:
-            edits.append(_Edit(index, index, [bare(new.lines[fresh.start])]))
-            covered.add(index)
-            continue
-        answered = _find_prompt(old, prompt, covered, exact=False)
-        if answered >= 0:
-            notes.append(f"line {answered + 1}: kept the hand-written answer to {prompt.strip()!r}; "
-                         f"generated value '{fresh.name}' not inserted")
-
-
-def _find_prompt(old: PlanScan, prompt: str, covered: set[int], *, exact: bool) -> int:
-    want = prompt.rstrip()
-    for i, line in enumerate(old.lines):
-        if i in covered:
-            continue
-        text = bare(line)
-        if exact and text == want:
-            return i
-        if not exact and text.startswith(want + " "):
-            return i
-    return -1
-
-
 def _same(a: str, b: str) -> bool:
     return normalize_text(a) == normalize_text(b)
 
@@ -254,12 +226,13 @@ def _eol(scan: PlanScan) -> str:
     return "\n"
 
 
-def _apply(old: PlanScan, edits: list[_Edit]) -> str:
+def _apply(old: PlanScan, edits: list[_Edit], inserts: dict[int, list[str]] | None = None) -> str:
     eol = _eol(old)
     by_start = {e.start: e for e in sorted(edits, key=lambda e: e.start)}
     out: list[str] = []
     i, n = 0, len(old.lines)
     while i < n:
+        out.extend(x + eol for x in (inserts or {}).get(i, ()))
         edit = by_start.get(i)
         if edit is None:
             out.append(old.lines[i])

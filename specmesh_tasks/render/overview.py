@@ -7,7 +7,7 @@ an overview spec re-renders a plan (render/plan_index.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from specmesh_tasks.model.ids import IdKind, strip_instance_suffix
 from specmesh_tasks.model.spec import DomainItem, Repo, SpecDoc, SpecKind
@@ -26,6 +26,7 @@ class ItemRef:
     purpose: str
     found: bool
     domain: str  # the domain spec's ID, for the "missing" flag
+    masters: tuple[str, ...] = ()  # of an API: the masters its block in the domain spec names
 
     @property
     def label(self) -> str:
@@ -48,12 +49,22 @@ class FeatureRef:
     status: str
     relation: str  # Hard / Soft / Parallel, "" when not given
     found: bool
+    description: str = ""  # what the feature dependency table says of it
+
+    @property
+    def name(self) -> str:
+        return f"{self.id} {self.title}" if self.found and self.title else self.id
 
     @property
     def label(self) -> str:
         facts = ", ".join(x for x in (self.relation, self.status if self.found else "not found") if x)
-        name = f"{self.id} {self.title}" if self.found and self.title else self.id
-        return f"{name} ({facts})" if facts else name
+        return f"{self.name} ({facts})" if facts else self.name
+
+    @property
+    def dependency(self) -> str:
+        """`S-ROOM-001 Room Directory (Hard): Bookings need the room list` (§4)."""
+        head = f"{self.name} ({self.relation})" if self.relation else self.name
+        return f"{head}: {self.description}" if self.description else head
 
 
 def overview_view(spec: SpecDoc, repo: Repo) -> dict[str, object]:
@@ -67,6 +78,8 @@ def overview_view(spec: SpecDoc, repo: Repo) -> dict[str, object]:
     return {
         "masters": [m.detail for m in shared.masters],
         "apis": [a.label for a in shared.apis],
+        "mapping": [[a.id, *a.masters] for a in shared.apis],
+        "rules": list(shared.missing_rules),
         "features": [f.label for f in shared.features],
         "specs": shared.specs.label,
         "domain": shared.domain.label,
@@ -87,20 +100,23 @@ class OtherSpecs:
     features: tuple[FeatureRef, ...]
     specs: Check
     domain: Check
+    missing_rules: tuple[str, ...] = ()  # rules the spec uses that the domain spec does not define
 
 
 def other_specs(spec: SpecDoc, repo: Repo) -> OtherSpecs:
     domain = domain_of(spec, repo)
     domain_id = (domain.spec_id or "") if domain else ""
     masters = _items(dep_ids(spec, IdKind.MASTER), domain.masters if domain else (), domain_id)
-    apis = _items(dep_ids(spec, IdKind.API), domain.apis if domain else (), domain_id)
+    apis = _with_masters(_items(dep_ids(spec, IdKind.API), domain.apis if domain else (), domain_id), domain)
     features = _features(spec, repo)
+    rules = {r.id for r in domain.rules} if domain else set()
+    missing_rules = tuple(r for r in dep_ids(spec, IdKind.RULE) if domain and r not in rules)
     screen = nearest(spec, spec_index(repo).of_kind(SpecKind.SCREEN), spec.header("Related Screen") or "")
     domain_spec = spec.header("Related Domain") or domain_id or "(none)"
     screen_spec = spec.header("Related Screen") or (screen.spec_id if screen else "") or "(none)"
     return OtherSpecs(domain_id, domain_spec, screen_spec, masters, apis, features,
                    check_specs(spec, repo, tuple(f.id for f in features)),
-                   check_domain(spec, repo, bool(masters or apis), spec.kind is SpecKind.FIX))
+                   check_domain(spec, repo, bool(masters or apis), spec.kind is SpecKind.FIX), missing_rules)
 
 
 def _items(ids: tuple[str, ...], defined: tuple[DomainItem, ...], domain_id: str) -> tuple[ItemRef, ...]:
@@ -114,13 +130,37 @@ def _items(ids: tuple[str, ...], defined: tuple[DomainItem, ...], domain_id: str
 
 
 def item_fields(domain: SpecDoc) -> dict[str, list[str]]:
-    """What a plan shows of each master and API of a domain spec (`ItemRef`'s title and purpose)."""
-    return {d.id: [d.title, _short(d.purpose)] for d in (*domain.masters, *domain.apis)}
+    """What a plan shows of each master, API and rule of a domain spec (`ItemRef`'s title, purpose
+    and an API's masters; that a rule exists)."""
+    fields = {d.id: [d.title, _short(d.purpose)] for d in domain.masters}
+    masters = api_masters(domain)
+    fields.update({d.id: [d.title, _short(d.purpose), *masters.get(d.id, ())] for d in domain.apis})
+    fields.update({r.id: ["rule"] for r in domain.rules})
+    return fields
+
+
+def api_masters(domain: SpecDoc, api_ids: set[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Per API of a domain spec (of `api_ids` only, when given), the masters its block names, in
+    order of mention."""
+    out: dict[str, tuple[str, ...]] = {}
+    for api in domain.apis:
+        if api_ids is None or api.id in api_ids:
+            named = [r.id for r in domain.references if r.kind is IdKind.MASTER
+                     and api.location.line <= r.location.line <= api.end_line]
+            out[api.id] = tuple(dict.fromkeys(named))
+    return out
+
+
+def _with_masters(apis: tuple[ItemRef, ...], domain: SpecDoc | None) -> tuple[ItemRef, ...]:
+    if domain is None:
+        return apis
+    masters = api_masters(domain, {a.id for a in apis if a.found})
+    return tuple(replace(a, masters=masters.get(a.id, ())) if a.found else a for a in apis)
 
 
 def shown_item_refs(spec: SpecDoc) -> list[str]:
-    """The master and API references of `spec` that its plan resolves against the domain spec."""
-    return list(dep_ids(spec, IdKind.MASTER) + dep_ids(spec, IdKind.API))
+    """The master, API and rule references of `spec` that its plan resolves against the domain spec."""
+    return list(dep_ids(spec, IdKind.MASTER) + dep_ids(spec, IdKind.API) + dep_ids(spec, IdKind.RULE))
 
 
 def resolves_to_any(refs: list[str], item_ids: set[str]) -> bool:
@@ -151,7 +191,9 @@ def _short(text: str) -> str:
 
 
 def _features(spec: SpecDoc, repo: Repo) -> tuple[FeatureRef, ...]:
-    relations = {d.id: d.usage.strip() for d in spec.dependencies if d.kind in (IdKind.FEATURE, IdKind.FIX)}
+    rows = [d for d in spec.dependencies if d.kind in (IdKind.FEATURE, IdKind.FIX)]
+    relations = {d.id: d.usage.strip() for d in rows}
+    descriptions = _descriptions(spec, {d.location.line: d.id for d in rows})
     ids = dep_ids(spec, IdKind.FEATURE) + dep_ids(spec, IdKind.FIX)
     out = []
     for fid in dict.fromkeys(ids):
@@ -160,11 +202,22 @@ def _features(spec: SpecDoc, repo: Repo) -> tuple[FeatureRef, ...]:
         relation = relations.get(fid, "")
         relation = relation if relation.casefold() in ("hard", "soft", "parallel") else ""
         other = spec_index(repo).by_id.get(fid)
+        said = descriptions.get(fid, "")
         if other is None:
-            out.append(FeatureRef(fid, "", "", relation, False))
+            out.append(FeatureRef(fid, "", "", relation, False, said))
         else:
-            out.append(FeatureRef(fid, other.title, other.status or "no status", relation, True))
+            out.append(FeatureRef(fid, other.title, other.status or "no status", relation, True, said))
     return tuple(out)
+
+
+def _descriptions(spec: SpecDoc, at: dict[int, str]) -> dict[str, str]:
+    """The Description cell of each feature dependency row (the table's third column)."""
+    out: dict[str, str] = {}
+    for table in spec.tables:
+        for row in table.rows:
+            if row.line in at and len(row.cells) >= 3 and row.cells[2].strip():
+                out.setdefault(at[row.line], row.cells[2].strip())
+    return out
 
 
 def domain_line(spec: SpecDoc, domain_id: str) -> str:

@@ -39,7 +39,7 @@ from specmesh_tasks.model.spec import (
     SpecKind,
 )
 
-PROJECTION_VERSION = 3
+PROJECTION_VERSION = 4
 INDEX_STATE_VERSION = 1
 _OVERVIEW = frozenset({SpecKind.VISION, SpecKind.DOMAIN, SpecKind.SCREEN, SpecKind.UNKNOWN})
 _REF_KINDS = frozenset({IdKind.MASTER, IdKind.API, IdKind.FEATURE, IdKind.FIX})

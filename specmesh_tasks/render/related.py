@@ -11,7 +11,7 @@ from specmesh_tasks.model.spec import Repo, SpecDoc, SpecKind
 
 # Bump when the labels a plan shows change shape: it is part of every plan's inputs hash and of
 # every overview digest.
-CONTEXT_VERSION = 1
+CONTEXT_VERSION = 2
 _DEP_SECTION_WORDS = ("dependenc", "impact analysis", "related screen", "affected")
 
 

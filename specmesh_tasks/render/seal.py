@@ -24,6 +24,9 @@ from specmesh_tasks.formats.plan_markers import (
 # turns it into a marked line. Control characters never survive into spec values (see blocks.py),
 # so spec text cannot forge these.
 GEN_START, GEN_NAME_END, GEN_END = "\x00", "\x01", "\x02"
+# `seed(name, value)` emits SEED_START name GEN_NAME_END value GEN_END: an answer written once, with
+# no marker (the person's from then on).
+SEED_START = "\x03"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class Rendered:
 
     text: str
     prompts: dict[str, str] = field(default_factory=dict)
+    seeded: dict[int, str] = field(default_factory=dict)  # line index of a seeded answer -> its prompt
 
 
 class SealError(ValueError):
@@ -47,6 +51,7 @@ def seal(text: str) -> Rendered:
     """Fill in the hashes of every generated line and block of a rendered template."""
     out: list[str] = []
     prompts: dict[str, str] = {}
+    seeded: dict[int, str] = {}
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -61,11 +66,15 @@ def seal(text: str) -> Rendered:
             out.append(end_marker(name))
             i = close + 1
             continue
+        if SEED_START in line:
+            prompt, _name, value = _parse_gen(line.replace(SEED_START, GEN_START, 1))
+            seeded[len(out)] = prompt.strip()
+            line = f"{prompt} {value}" if value else prompt
         out.append(_seal_line(line, prompts) if GEN_START in line else line)
         i += 1
     # No trailing whitespace anywhere: a whitespace-trimming hook must not make the next render
     # differ from the file (which would rewrite it on every run).
-    return Rendered("\n".join(x.rstrip() for x in out), prompts)
+    return Rendered("\n".join(x.rstrip() for x in out), prompts, seeded)
 
 
 def _find_unsealed_end(lines: list[str], start: int, name: str) -> int:
