@@ -306,7 +306,8 @@ def in_process_share(root: Path, target: Path, original: str, repeat: int) -> li
     from specmesh_tasks.gates.context import RuleContext
     from specmesh_tasks.gates.evaluate import evaluate
     from specmesh_tasks.gates.run import run_gates
-    from specmesh_tasks.load import gc_paused, load_repo
+    from specmesh_tasks.gctune import collector_paused
+    from specmesh_tasks.load import load_repo
 
     settings = load_settings(root)
     whole, reader, rules = [], [], []
@@ -320,7 +321,7 @@ def in_process_share(root: Path, target: Path, original: str, repeat: int) -> li
         repo = load_repo(root, settings)
         reader.append(time.perf_counter() - start)
         start = time.perf_counter()
-        with gc_paused():
+        with collector_paused():  # as run_gates runs them
             evaluate(repo, RuleContext(root, settings))
         rules.append(time.perf_counter() - start)
     return [("run_gates (whole action, same-line edit)", statistics.median(whole)),

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from specmesh_tasks.load import gc_paused, load_repo
+from specmesh_tasks.load import load_repo
 from specmesh_tasks.parse import cache as parse_cache
 from specmesh_tasks.parse.source import decode_bytes
 from specmesh_tasks.parse.spec import parse_spec
@@ -165,8 +165,7 @@ def run_bench(root: Path, n: int, repeat: int) -> int:
     read = best_of(repeat, lambda: [p.read_bytes() for p in paths])
 
     def parse_all() -> None:
-        with gc_paused():  # as load_repo runs it
-            [parse_spec(decode_bytes(d, r)[0], r) for d, r in zip(datas, rels)]  # noqa: B905
+        [parse_spec(decode_bytes(d, r)[0], r) for d, r in zip(datas, rels)]  # noqa: B905
 
     parse = best_of(repeat, parse_all)
     skeleton = best_of(repeat, lambda: [regex_skeleton(d) for d in datas])

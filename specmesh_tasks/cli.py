@@ -143,31 +143,13 @@ def _run_doit(args: list[str]) -> int:
     except InvalidDodoFile as exc:  # e.g. a bad specmesh.yaml, found while loading
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    tune_gc()
+    from specmesh_tasks.gctune import tune_for_run
+
+    tune_for_run()
     needed = creators_for(args)
     namespace = {name: getattr(dodo, name) for name in (needed or dodo.__all__)}
     namespace["DOIT_CONFIG"] = dodo.DOIT_CONFIG
     return SpecmeshMain(namespace).run(args)
-
-
-def tune_gc() -> None:
-    """Spare our run the collector passes over objects that live until it ends.
-
-    A no-op run over a large tree imports doit and declares thousands of tasks, all alive until
-    the process exits; with the default thresholds the cyclic collector walks them again and
-    again and frees nothing (about 7 % of a no-op `specmesh tasks` at 1000 features). Objects
-    that exist by now (modules, classes) are left out of collections, and young objects are
-    collected every 10,000 allocations instead of 700. Reference counting still frees whatever
-    is released; only a reference cycle among the frozen objects would wait for the exit. Done
-    by the `specmesh` command only: importing `specmesh_tasks.dodo` into a user's own dodo.py
-    leaves their process's collector as it was.
-    """
-    import gc
-
-    gc.freeze()
-    young, *older = gc.get_threshold()
-    if 0 < young < 10_000:
-        gc.set_threshold(10_000, *older)
 
 
 def _project_root() -> Path | None:

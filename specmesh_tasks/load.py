@@ -9,7 +9,6 @@ It sits above `parse/` and `model/` (the model never imports a parser) and is wh
   caller that knows which files it needs.
 - `load_outline(root, entries, store)`: the overview specs in full and every other spec as the
   stub of its header lines (`header_stub`): what a plan shows of the tree besides its own spec.
-- `gc_paused()`: the collector pause a caller building many model objects wraps its loop in.
 
 Files are found by `specmesh_tasks.discover` (every `spec.md` and `test-scenarios.md` under
 `.specify/specs/`, wherever it sits: the standard layout, the legacy and flat layouts and nested
@@ -20,10 +19,7 @@ cannot be read or parsed gives Problems; it never stops the others.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,36 +51,18 @@ def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = Tru
 
     root = Path(root).resolve()
     problems: list[Problem] = []
-    with gc_paused():
-        store = ParseCache(_cache_file(root) if cache else None)
-        specs = [doc for path in iter_spec_files(root)
-                 if (doc := _guarded_load(root, path, store, problems)) is not None]
+    store = ParseCache(_cache_file(root) if cache else None)
+    specs = [doc for path in iter_spec_files(root)
+             if (doc := _guarded_load(root, path, store, problems)) is not None]
     matrix_path = find_matrix(root)
     matrix = _load_matrix(root, matrix_path, store) if matrix_path is not None else None
     tags = _load_test_tags(root, settings, problems) if test_tags else ()
-    with gc_paused():  # pickling allocates two tuples per model object: no full collections meanwhile
-        store.save()
-        by_id = index_definitions(specs) if definitions else {}  # ~20k small tuples at 1000 specs
+    store.save()
+    by_id = index_definitions(specs) if definitions else {}  # ~20k small tuples at 1000 specs
     return Repo(
         root=root.as_posix(), specs=tuple(specs), matrix=matrix, test_tags=tags,
         problems=tuple(problems), definitions=by_id,
     )
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while many small acyclic objects are built or unpickled.
-
-    Every full collection walks all live objects again, so loading a large tree with the GC on
-    costs about 3x more (measured at 1000 specs); the GC is back on as it was afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def index_definitions(specs: list[SpecDoc] | tuple[SpecDoc, ...]) -> dict[str, tuple[Definition, ...]]:
@@ -124,8 +102,7 @@ def load_one(root: Path, rel: str, store: ParseCache) -> tuple[SpecDoc | None, l
     caller that knows which files changed uses instead of loading the whole tree."""
     problems: list[Problem] = []
     root = Path(root).resolve()
-    with gc_paused():
-        doc = _guarded_load(root, root / rel, store, problems)
+    doc = _guarded_load(root, root / rel, store, problems)
     return doc, problems
 
 

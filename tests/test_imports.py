@@ -43,7 +43,7 @@ def test_declaring_every_task_is_light(example_copy: Path) -> None:
 
 def test_importing_the_dodo_leaves_the_users_collector_alone(example_copy: Path) -> None:
     # `from specmesh_tasks.dodo import *` in a user's dodo.py must not retune their process's
-    # cyclic collector; only the `specmesh` command does that (cli.tune_gc).
+    # cyclic collector; only the `specmesh` command does that (gctune.tune_for_run).
     code = (
         "import gc, json\n"
         "before = [list(gc.get_threshold()), gc.get_freeze_count()]\n"

@@ -156,13 +156,10 @@ def evaluate_tree(root: Path, settings: Settings, inputs: Inputs, keys: RunKeys,
                   ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
     """Load the tree and run every active rule over it; the per-spec results, the kept results
     and the rule table in `cache` are used and updated (the caller saves it)."""
-    from specmesh_tasks.load import gc_paused
-
-    with gc_paused():  # already paused under `run_gates`; `evaluate` callers get it too
-        return _evaluate_paused(root, settings, inputs, keys, select, ignore, cache)
+    return _evaluate_tree(root, settings, inputs, keys, select, ignore, cache)
 
 
-def _evaluate_paused(root: Path, settings: Settings, inputs: Inputs, keys: RunKeys, select: tuple[str, ...],
+def _evaluate_tree(root: Path, settings: Settings, inputs: Inputs, keys: RunKeys, select: tuple[str, ...],
                      ignore: tuple[str, ...], cache: GatesCache) -> tuple[GateResult, RuleContext]:
     from specmesh_tasks.gates.selection import active_rules
     from specmesh_tasks.load import load_repo
