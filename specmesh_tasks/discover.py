@@ -1,12 +1,11 @@
 """Find the project root and list its files. No Markdown parsing here.
 
 `list_tree` lists `.specify/specs/` through a directory memo (`.specify/.cache/listing.json`, kept
-by directory stamp); `scan_specs` also reads the header lines of each spec, cached by file stamp
-(`.specify/.cache/headers.json`). Stamps and the racy window are `freshness.py`'s. So declaring
-doit tasks costs one `stat` per directory and per spec when nothing changed. Anything listed that
-is not a regular file (a FIFO named spec.md, a directory named spec.md) is never opened here; the
-reader reports it. This module is on the path of every no-op run: it imports no model classes and
-compiles no regex at import.
+by directory stamp: `freshness.py`'s stamps and racy window), so a listing costs one `stat` per
+directory when nothing changed; `headers.py` adds the header lines of each spec. A listed name
+that is not a regular file (a FIFO or a directory named spec.md) is listed, never opened: the
+reader reports it. Also the test files the configured globs match. This module is on the path
+of every no-op run: it imports no model classes and compiles no regex at import.
 """
 
 from __future__ import annotations
@@ -14,19 +13,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from specmesh_tasks.errors import RootNotFoundError, UserError
 from specmesh_tasks.freshness import settled, stamp_from_stat, stamp_to_row
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
-    from specmesh_tasks.model.spec import SpecKind
 
 SPEC_FILE_NAMES = frozenset({"spec.md", "test-scenarios.md"})
 MATRIX_NAME = "cross-reference.json"
@@ -36,7 +31,6 @@ SKIPPED_DIRS = frozenset(
      ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs", "site-packages"}
 )
 DEFAULT_TEST_GLOBS = ("tests/**/test_*.py", "tests/**/*_test.py")
-HEADER_CACHE_VERSION = 5  # 4: rows read by formats.spec_header; 5: rows keyed by freshness stamps
 SPECS_DIR = ".specify/specs"
 # Files a listing of `.specify/specs/` keeps (names compared lower-cased, kept as found).
 LISTED_NAMES = SPEC_FILE_NAMES | {"plan.md", "tasks.md", MATRIX_NAME}
@@ -177,8 +171,8 @@ def _scan_dir(full: str) -> tuple[list[str], list[str]]:
     return sorted(subdirs), sorted(names)
 
 
-# The caches of each root as loaded (`_load`): "listing" (the directory memo, listing.json) and
-# "headers" (one row per spec, headers.json). Checked against the tree on every use.
+# The cache documents of each root as loaded (`cache_doc`): "listing" (the directory memo,
+# listing.json) and "headers" (`headers.py`). Checked against the tree on every use.
 _docs: dict[tuple[str, str], dict[str, Any]] = {}
 # In-process memos for `iter_spec_files` / `find_matrix` when no listing cache was loaded.
 _memos: dict[str, Memo] = {}
@@ -189,6 +183,35 @@ def clear_cache() -> None:
     """Forget the listings and header caches held in memory (the files stay)."""
     _memos.clear()
     _docs.clear()
+
+
+def cache_doc(root: str, name: str, version: int) -> dict[str, Any]:
+    """`.specify/.cache/<name>.json` of `root` as {"file", "data", "dirty"}, loaded once per
+    process (until `clear_cache`); a missing or outdated file counts as empty, a damaged one is
+    set aside (`state.read_cache`). `data` is a dict; `save_doc` writes it back."""
+    doc = _docs.get((root, name))
+    if doc is not None:
+        return doc
+    from specmesh_tasks.state import cache_dir, read_cache, set_aside
+
+    file = cache_dir(Path(root)) / f"{name}.json"
+    stored = read_cache(file)
+    data: Any = {}
+    if isinstance(stored, dict) and isinstance(stored.get("data"), dict):
+        data = stored["data"] if stored.get("version") == version else {}
+    elif stored is not None:
+        set_aside(file, "unexpected content")
+    doc = {"file": file, "version": version, "data": data, "dirty": False}
+    _docs[(root, name)] = doc
+    return doc
+
+
+def save_doc(doc: dict[str, Any]) -> None:
+    from specmesh_tasks.fsutil import write_if_changed
+
+    payload = {"version": doc["version"], "data": doc["data"]}
+    write_if_changed(doc["file"], json.dumps(payload, sort_keys=True, ensure_ascii=False))
+    doc["dirty"] = False
 
 
 def _listing(root: Path | str) -> Listing:
@@ -204,14 +227,14 @@ def _listing(root: Path | str) -> Listing:
 def list_tree(root: Path | str) -> Listing:
     """The spec, plan, tasks and matrix files under `.specify/specs/`, through the directory
     memo kept in `.specify/.cache/listing.json` (one `stat` per directory when nothing changed)."""
-    doc = _load(str(root), "listing", LISTING_CACHE_VERSION)
+    doc = cache_doc(str(root), "listing", LISTING_CACHE_VERSION)
     try:
         listing = list_specs(str(root), doc["data"])
     except (TypeError, IndexError, ValueError):  # a damaged cache file: list afresh
         doc["data"].clear()
         listing = list_specs(str(root), doc["data"])
     if listing.changed or doc["dirty"]:
-        _save(doc)
+        save_doc(doc)
     return listing
 
 
@@ -238,162 +261,6 @@ def pick_matrix(root: Path | str, listing: Listing | None) -> str | None:
             return os.path.join(base, candidate)
     files = (listing or _listing(root)).files
     return next((f for f in files if f.endswith("/" + MATRIX_NAME)), None)
-
-
-# ------------------------------------------------------------------------------ header scan
-
-@cache
-def _kinds() -> dict[str, SpecKind]:
-    from specmesh_tasks.model.spec import SpecKind
-
-    return {kind.value: kind for kind in SpecKind}
-
-
-@dataclass(frozen=True, slots=True)
-class SpecEntry:
-    """What task declaration needs to know about a spec, from its header lines only.
-
-    Plain strings (`file`, `kind_value`): the no-op path builds a thousand of these. `path` and
-    `kind` give the Path and SpecKind forms on demand.
-    """
-
-    file: str  # absolute path, `/`-separated below the root
-    rel: str  # root-relative POSIX path
-    kind_value: str  # a SpecKind value
-    spec_id: str | None
-    status: str | None
-    title: str
-
-    @property
-    def path(self) -> Path:
-        return Path(self.file)
-
-    @property
-    def folder(self) -> str:
-        """The spec's directory as a string."""
-        return self.file[: self.file.rfind("/")]
-
-    @property
-    def name(self) -> str:
-        """The spec's file name."""
-        return self.file[self.file.rfind("/") + 1:]
-
-    @property
-    def kind(self) -> SpecKind:
-        return _kinds()[self.kind_value]
-
-
-def _entry(file: str, rel: str, text: str) -> SpecEntry:
-    """The entry of one spec from the first bytes of its text, read by the one header grammar
-    (`formats.spec_header`, imported here: only a spec whose stat changed gets this far)."""
-    from specmesh_tasks.formats.spec_header import read_header_text, spec_kind
-
-    header = read_header_text(text)
-    return SpecEntry(file, rel, spec_kind(header, rel), header.get("Spec ID", "Spec ID(s)"),
-                     header.get("Status"), header.title)
-
-
-def _load(root: str, name: str, version: int) -> dict[str, Any]:
-    """`.specify/.cache/<name>.json` of `root` as {"file", "data", "dirty"}, loaded once per
-    process (until `clear_cache`); a missing or outdated file counts as empty, a damaged one is
-    set aside (`state.read_cache`)."""
-    doc = _docs.get((root, name))
-    if doc is not None:
-        return doc
-    from specmesh_tasks.state import cache_dir, read_cache, set_aside
-
-    file = cache_dir(Path(root)) / f"{name}.json"
-    stored = read_cache(file)
-    data: Any = {}
-    if isinstance(stored, dict) and isinstance(stored.get("data"), dict):
-        data = stored["data"] if stored.get("version") == version else {}
-    elif stored is not None:
-        set_aside(file, "unexpected content")
-    doc = {"file": file, "version": version, "data": data, "dirty": False}
-    _docs[(root, name)] = doc
-    return doc
-
-
-def _save(doc: dict[str, Any]) -> None:
-    from specmesh_tasks.fsutil import write_if_changed
-
-    payload = {"version": doc["version"], "data": doc["data"]}
-    write_if_changed(doc["file"], json.dumps(payload, sort_keys=True, ensure_ascii=False))
-    doc["dirty"] = False
-
-
-class SpecTree(NamedTuple):
-    """One scan of `.specify/specs/`: the spec entries and every listed file."""
-
-    entries: list[SpecEntry]
-    listing: Listing
-
-
-def scan_tree(root: Path, listing: Listing | None = None) -> SpecTree:
-    """Every spec's header entry (reading only files whose stamp changed since the last scan,
-    rows `[stamp, kind, spec ID, status, title]` kept in `.specify/.cache/headers.json`) and the
-    listing of `.specify/specs/` (`list_tree`, unless the caller took it already in this run).
-    A listed spec that is not a regular file gets no entry and is never opened."""
-    base = str(root)
-    if listing is None:
-        listing = list_tree(base)
-    doc = _load(base, "headers", HEADER_CACHE_VERSION)
-    rows: dict[str, list[Any]] = doc["data"]
-    dirty = doc["dirty"]
-    entries: list[SpecEntry] = []
-    live: set[str] = set()
-    prefix = len(base) + 1
-    for name in listing.named(SPEC_FILE_NAMES):
-        rel = name[prefix:]
-        try:
-            st = os.stat(name)
-        except OSError:
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            continue  # a FIFO would block the read for ever
-        live.add(rel)
-        stamp = stamp_from_stat(st)
-        row = rows.get(rel)
-        if _row_ok(row) and row[0] == stamp_to_row(stamp):
-            entries.append(SpecEntry(name, rel, row[1], row[2], row[3], row[4]))
-            continue
-        entry = _entry(name, rel, _read_head(name))
-        # An unsettled stamp is stored as None: the file is read again next time.
-        rows[rel] = [stamp_to_row(settled(stamp)), entry.kind_value, entry.spec_id, entry.status, entry.title]
-        dirty = True
-        entries.append(entry)
-    if len(live) != len(rows):
-        for gone in [k for k in rows if k not in live]:
-            del rows[gone]
-        dirty = True
-    if dirty:
-        _save(doc)
-    return SpecTree(entries, listing)
-
-
-def _row_ok(row: Any) -> TypeGuard[list[Any]]:
-    """A header row as `scan_tree` writes it (the cache file may be damaged)."""
-    if type(row) is not list or len(row) != 5:
-        return False
-    _, kind, spec_id, status, title = row
-    return (isinstance(kind, str) and kind in KIND_VALUES and isinstance(title, str)
-            and (spec_id is None or isinstance(spec_id, str)) and (status is None or isinstance(status, str)))
-
-
-def scan_specs(root: Path) -> list[SpecEntry]:
-    """Every spec's header entry, reading only files whose stat changed since the last scan."""
-    return scan_tree(root).entries
-
-
-def _read_head(path: str, limit: int = 16384) -> str:
-    """The first bytes of a file as text; undecodable bytes replaced (the gates report them)."""
-    try:
-        # Non-blocking: a file swapped for a FIFO since it was stat'ed reads as empty, never hangs.
-        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
-            data = handle.read(limit) or b""
-    except OSError:
-        return ""
-    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---------------------------------------------------------------------------- test files

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from specmesh_tasks.config import Settings
-    from specmesh_tasks.discover import SpecEntry
+    from specmesh_tasks.headers import SpecEntry
 
 def load_repo(root: Path, settings: Settings | None = None, *, cache: bool = True,
               test_tags: bool = True, definitions: bool = True) -> Repo:
@@ -119,7 +119,7 @@ def load_outline(root: Path, entries: Sequence[SpecEntry], store: ParseCache) ->
 
 def header_stub(entry: SpecEntry) -> SpecDoc:
     """A spec as its header lines tell it (ID, title, status, kind), without reading it again:
-    the task declaration's header scan (`discover.SpecEntry`) reads them by the same grammar."""
+    the task declaration's header scan (`headers.SpecEntry`) reads them by the same grammar."""
     from specmesh_tasks.model.spec import HeaderField
 
     pairs = (("Spec ID", entry.spec_id), ("Status", entry.status))

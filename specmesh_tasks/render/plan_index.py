@@ -25,8 +25,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from specmesh_tasks.discover import SpecEntry
 from specmesh_tasks.fsutil import write_if_changed
+from specmesh_tasks.headers import SpecEntry
 from specmesh_tasks.model.ids import IdKind
 from specmesh_tasks.model.spec import (
     DependencyRow,

@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 from doit.exceptions import InvalidDodoFile
 
 from specmesh_tasks.config import Settings, load_settings
-from specmesh_tasks.discover import PLANNABLE_KINDS, Listing, SpecEntry, SpecTree, find_root, list_tree, scan_tree
+from specmesh_tasks.discover import PLANNABLE_KINDS, Listing, find_root, list_tree
 from specmesh_tasks.errors import UserError
+from specmesh_tasks.headers import SpecEntry, SpecTree, scan_tree
 
 _T = TypeVar("_T")
 _run: dict[str, Any] = {}  # this run's values, by key

@@ -13,7 +13,7 @@ from doit.task import Task
 from specmesh_tasks.errors import UserError
 
 if TYPE_CHECKING:
-    from specmesh_tasks.discover import SpecEntry
+    from specmesh_tasks.headers import SpecEntry
 
 
 class FeatureTask(Task):  # type: ignore[misc]  # doit ships no type hints

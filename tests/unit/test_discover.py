@@ -1,4 +1,4 @@
-"""Root discovery, spec listing and the header scan (contract §2)."""
+"""Root discovery, the spec listing and the header scan over it (contract §2)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from specmesh_tasks import discover
+from specmesh_tasks import discover, headers
 from specmesh_tasks.discover import (
     find_matrix,
     find_root,
@@ -17,9 +17,9 @@ from specmesh_tasks.discover import (
     iter_test_files,
     list_tree,
     pick_matrix,
-    scan_specs,
 )
 from specmesh_tasks.errors import RootNotFoundError
+from specmesh_tasks.headers import scan_specs
 from specmesh_tasks.model.spec import SpecKind
 
 FEATURE = """\
@@ -173,8 +173,8 @@ def test_just_written_directories_and_specs_are_read_again(
     discover.clear_cache()
     reads = count_scandir()
     opened: list[str] = []
-    real_read = discover._read_head
-    monkeypatch.setattr(discover, "_read_head", lambda path: opened.append(path) or real_read(path))
+    real_read = headers._read_head
+    monkeypatch.setattr(headers, "_read_head", lambda path: opened.append(path) or real_read(path))
     scan_specs(root)
     assert reads and len(opened) == 3  # not trusted yet: the same mtime tick could hide a change
 
@@ -193,7 +193,7 @@ def test_damaged_cache_files_are_ignored(spec_tree: Any, capsys: pytest.CaptureF
     expected = scan_specs(root)
     cache = root / ".specify/.cache"
     for name, junk in (("listing.json", '{"version": 1, "data": {".specify/specs": [1, 2]}}'),
-                       ("headers.json", f'{{"version": {discover.HEADER_CACHE_VERSION}, '
+                       ("headers.json", f'{{"version": {headers.HEADER_CACHE_VERSION}, '
                                         '"data": {"x": 1, ".specify/specs/features/a/spec.md": [0]}}'),
                        ("listing.json", "not json"), ("headers.json", "[]")):
         (cache / name).write_text(junk, encoding="utf-8")
@@ -235,7 +235,8 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen_by_the_header_scan(
 NOT_REGULAR = """
 import sys
 from pathlib import Path
-from specmesh_tasks.discover import list_tree, scan_specs
+from specmesh_tasks.discover import list_tree
+from specmesh_tasks.headers import scan_specs
 root = Path(sys.argv[1])
 print(sorted(e.rel for e in scan_specs(root)))
 print(sorted(f[len(str(root)) + 1:] for f in list_tree(root).files))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from specmesh_tasks import discover
+from specmesh_tasks import headers
 from specmesh_tasks.formats.spec_header import (
     is_template_text,
     is_unfilled,
@@ -59,7 +59,7 @@ def test_every_header_form_reads_the_same(form: str) -> None:
 def test_declaration_reader_and_materializer_agree_on_every_form(form: str, spec_tree: Any) -> None:
     text = spec_text(form)
     root = spec_tree({".specify/specs/features/sloan001/spec.md": text})
-    entry = discover.scan_specs(root)[0]
+    entry = headers.scan_specs(root)[0]
     doc = parse_spec(text, entry.rel)
     assert (entry.kind, entry.spec_id, entry.status, entry.title) == (doc.kind, doc.spec_id, doc.status, doc.title)
     assert doc.kind is SpecKind.FEATURE and doc.status == "Approved"

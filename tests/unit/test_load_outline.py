@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from specmesh_tasks.discover import scan_specs
+from specmesh_tasks.headers import scan_specs
 from specmesh_tasks.load import load_one, load_outline, load_repo, parse_cache_for
 from specmesh_tasks.model.spec import SpecKind
 from specmesh_tasks.render.context import build_context

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from specmesh_tasks.discover import clear_cache, scan_specs
+from specmesh_tasks.discover import clear_cache
+from specmesh_tasks.headers import scan_specs
 from specmesh_tasks.render import plan_index
 from specmesh_tasks.render.plan_index import write_digests
 

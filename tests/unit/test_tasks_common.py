@@ -10,8 +10,8 @@ from typing import Any
 
 from doit.task import Task
 
-from specmesh_tasks.discover import SpecEntry
 from specmesh_tasks.doitdb import MD5Checker, QuietJsonDB
+from specmesh_tasks.headers import SpecEntry
 from specmesh_tasks.tasks.common import subtask_names
 from specmesh_tasks.tasks.group import FeatureTask, feature_task
 from specmesh_tasks.tasks.plan import PARAMS as PLAN_PARAMS
