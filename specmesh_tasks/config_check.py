@@ -128,12 +128,11 @@ def _unknown_rules(data: dict[str, Any], node: Any) -> list[tuple[int, str, str]
     rules = data.get("gates", {}).get("rules") if isinstance(data.get("gates"), dict) else None
     if not isinstance(rules, dict) or not rules:
         return []
-    from specmesh_tasks.gates import catalog
+    from specmesh_tasks.rule_names import code_of, every_word
 
-    known = [word for rule in catalog.all_rules() for word in (rule.code, rule.name)]
     return [(_line_of(node, ("gates", "rules", str(key))), f"gates.rules.{key}",
-             f"unknown rule '{key}'{did_you_mean(str(key), known)}")
-            for key in rules if catalog.lookup(str(key)) is None]
+             f"unknown rule '{key}'{did_you_mean(str(key), every_word())}")
+            for key in rules if code_of(str(key)) is None]
 
 
 def _line_of(node: Any, loc: tuple[str, ...]) -> int:

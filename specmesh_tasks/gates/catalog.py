@@ -10,6 +10,8 @@ A rule is a small function plus the words the docs and reports need::
 `@spec_rule` is the same for a rule that looks at one spec file only,
 `def check(spec: SpecDoc, ctx: RuleContext)`; its results are cached by the file's digest.
 `declare(...)` lists a code whose findings come from elsewhere (the reader's Problems).
+Every code and name is listed first in `rule_names.py` (which config validation reads without
+importing the gates); registering a rule that is not listed there is refused.
 
 Codes are `SM` + three digits, grouped by family (SM1xx clarify and status, SM2xx structure and IDs,
 SM3xx matrix, SM4xx plan and tasks, SM5xx traceability) and never reused. Every rule lives in its
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from specmesh_tasks.errors import UserError
 from specmesh_tasks.gates.finding import Finding, Severity, family_of
+from specmesh_tasks.rule_names import RULE_NAMES, code_of
 
 if TYPE_CHECKING:
     from specmesh_tasks.gates.context import RuleContext
@@ -90,7 +93,6 @@ class Rule:
 
 
 _REGISTRY: dict[str, Rule] = {}
-_NAMES: dict[str, str] = {}
 _loaded = False
 
 
@@ -102,10 +104,9 @@ def _register(rule_: Rule) -> None:
     old = _REGISTRY.get(rule_.code)
     if old is not None and old.module != rule_.module:
         raise CatalogError(f"{rule_.code} is registered by {old.module} and {rule_.module}")
-    if rule_.name in _NAMES and _NAMES[rule_.name] != rule_.code:
-        raise CatalogError(f"rule name {rule_.name!r} is used by {_NAMES[rule_.name]} and {rule_.code}")
+    if RULE_NAMES.get(rule_.code) != rule_.name:
+        raise CatalogError(f"{rule_.module}: {rule_.code} {rule_.name!r} is not listed in rule_names.py")
     _REGISTRY[rule_.code] = rule_
-    _NAMES[rule_.name] = rule_.code
 
 
 def _make(scope: Scope, check: Callable[..., Iterable[Finding]] | None, module: str,
@@ -202,12 +203,8 @@ def from_table(rows: dict[str, TableRow]) -> dict[str, Rule]:
 
 def lookup(code_or_name: str) -> Rule | None:
     """The rule with this code or name, or None."""
-    rules = by_code()
-    key = code_or_name.strip()
-    if key.upper() in rules:
-        return rules[key.upper()]
-    code = _NAMES.get(key.lower())
-    return rules.get(code) if code else None
+    code = code_of(code_or_name)
+    return by_code().get(code) if code else None
 
 
 def select(token: str) -> list[Rule]:

@@ -7,6 +7,7 @@ matrix JSON.
 from __future__ import annotations
 
 from specmesh_tasks.model.spec import Location, Problem
+from specmesh_tasks.rule_names import RULE_NAMES
 
 NOT_UTF8 = "SM206"  # not-utf8: decoded with replacement characters
 TOO_LARGE = "SM207"  # file-too-large: over 10 MB, skipped
@@ -19,19 +20,11 @@ TABLE_DELIMITER_MISMATCH = "SM213"  # table-delimiter-mismatch: GitHub shows no 
 NUL_BYTES = "SM214"  # nul-bytes: NUL characters in a text file
 MATRIX_INVALID_JSON = "SM301"  # matrix-invalid-json
 
-# Names for the catalogue (codes and names are both accepted in config and suppressions).
-NAMES: dict[str, str] = {
-    NOT_UTF8: "not-utf8",
-    TOO_LARGE: "file-too-large",
-    OUTSIDE_ROOT: "symlink-outside-root",
-    UNREADABLE: "unreadable-file",
-    UNTERMINATED_FENCE: "unterminated-code-fence",
-    UNTERMINATED_COMMENT: "unterminated-html-comment",
-    READER_ERROR: "reader-error",
-    TABLE_DELIMITER_MISMATCH: "table-delimiter-mismatch",
-    NUL_BYTES: "nul-bytes",
-    MATRIX_INVALID_JSON: "matrix-invalid-json",
-}
+# The reader's codes; their names are listed with every rule's in rule_names.py (codes and names
+# are both accepted in config and suppressions).
+NAMES: dict[str, str] = {code: RULE_NAMES[code] for code in (
+    NOT_UTF8, TOO_LARGE, OUTSIDE_ROOT, UNREADABLE, UNTERMINATED_FENCE, UNTERMINATED_COMMENT,
+    READER_ERROR, TABLE_DELIMITER_MISMATCH, NUL_BYTES, MATRIX_INVALID_JSON)}
 
 
 def problem(code: str, rel: str, line: int, message: str) -> Problem:
