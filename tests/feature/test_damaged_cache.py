@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from specmesh_tasks.freshness import RACY_NS
 from tests.conftest import EXAMPLE, specmesh_command
 
 CACHE = ".specify/.cache"
+ARCHITECTURE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 EPOCH = "1767225600"  # every run records its test results at this time (SOURCE_DATE_EPOCH)
 
 # Every cache file, by the module that writes it (a run that writes a file not listed here fails
@@ -140,6 +142,21 @@ def test_every_cache_file_is_listed(reference: tuple[Path, dict[str, object]]) -
     assert all(found.values()), [rel for rel, kind in found.items() if kind is None]
     missing = set(CACHE_FILES) - set(found.values())
     assert not missing, missing  # every listed kind is written by the runs
+
+
+def documented_cache_files() -> list[str]:
+    """The file column of docs/architecture.md's cache table, each `<placeholder>` read as `*`."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    table = text[text.index("| File | Holds |"):].split("\n\n", 1)[0]
+    return [re.sub(r"<[^>]*>", "*", name) for name in re.findall(r"^\| `([^`]+)`", table, flags=re.MULTILINE)]
+
+
+def test_every_cache_file_is_in_the_architecture_doc(reference: tuple[Path, dict[str, object]]) -> None:
+    root, _expected = reference
+    documented = documented_cache_files()
+    found = [*_cache_files(root), ".gitignore", "x.json.damaged"]
+    assert [rel for rel in found if not any(fnmatch.fnmatch(rel, pattern) for pattern in documented)] == []
+    assert [kind for kind in CACHE_FILES if kind not in documented] == []
 
 
 @pytest.mark.parametrize("kind", sorted(CACHE_FILES))
