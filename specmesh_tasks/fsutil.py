@@ -114,6 +114,33 @@ def write_if_changed(path: Path, text: str | bytes, *, read: FileVersion | None 
     return True
 
 
+def save_backup(path: Path, data: bytes) -> Path:
+    """Keep `data` as `<name>.orig`, else `.orig.1`, `.orig.2`, ...: a backup is never overwritten."""
+    n = 0
+    while True:
+        candidate = path.with_name(path.name + (f".orig.{n}" if n else ".orig"))
+        try:
+            with open(candidate, "xb") as handle:  # exclusive: an existing backup stays as it is
+                handle.write(data)
+            return candidate
+        except FileExistsError:
+            n += 1
+
+
+def write_with_backup(path: Path, text: str | bytes, *, read: FileVersion, backup: bytes | None) -> Path | None:
+    """`write_if_changed` over the version `read`, keeping `backup` (that version's bytes, when
+    given) as a backup first; returns the backup. When the write is refused (ChangedSinceRead)
+    the backup goes too: it is a copy of a version that is no longer the person's latest."""
+    saved = save_backup(path, backup) if backup is not None else None
+    try:
+        write_if_changed(path, text, read=read)
+    except ChangedSinceRead:
+        if saved is not None:
+            saved.unlink()
+        raise
+    return saved
+
+
 def is_within(path: Path, root: Path) -> bool:
     """True when `path`, with symlinks resolved, lies inside `root`."""
     try:

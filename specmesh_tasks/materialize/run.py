@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from specmesh_tasks.formats.task_lines import FORMAT_VERSION
-from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, rel_posix, write_if_changed
+from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, rel_posix, write_with_backup
 from specmesh_tasks.materialize.adopt import adopt_tasks
 from specmesh_tasks.materialize.facts import FeatureFacts, feature_facts
 from specmesh_tasks.materialize.merge import merge_tasks
@@ -200,16 +200,11 @@ def _finish(run: _Run, path: Path, existing: _Text | None, text: str) -> Outcome
     if run.options.check:
         return Outcome(rel, "would-change", tuple(run.notes), unified_diff(existing.text if existing else "",
                                                                             text, rel))
-    backup = None
-    if existing is not None and run.options.adopt and not parse_tasks_md(existing.text, rel).managed:
-        backup = _backup(path, existing.data)
+    adopted = existing is not None and run.options.adopt and not parse_tasks_md(existing.text, rel).managed
+    backup = write_with_backup(path, new, read=existing.version if existing else MISSING,
+                               backup=existing.data if existing is not None and adopted else None)
+    if backup is not None:
         run.notes.append(f"{rel}: adopted; the original is kept as {rel_posix(backup, run.root)}")
-    try:
-        write_if_changed(path, new, read=existing.version if existing else MISSING)
-    except ChangedSinceRead:
-        if backup is not None:
-            backup.unlink()  # a copy of a version that is no longer the person's latest
-        raise
     return Outcome(rel, "updated" if existing else "created", tuple(run.notes))
 
 
@@ -219,11 +214,3 @@ def unified_diff(old: str, new: str, rel: str) -> str:
                                  fromfile=f"a/{rel}", tofile=f"b/{rel}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
-
-def _backup(path: Path, data: bytes) -> Path:
-    """Save `data` as `tasks.md.orig` (then `.orig.1`, …): a backup is never overwritten."""
-    candidate, n = path.with_name(path.name + ".orig"), 1
-    while candidate.exists():
-        candidate, n = path.with_name(f"{path.name}.orig.{n}"), n + 1
-    candidate.write_bytes(data)
-    return candidate

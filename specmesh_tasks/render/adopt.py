@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from specmesh_tasks.formats.plan_markers import LINE_RE
 from specmesh_tasks.formats.spec_header import is_unfilled
+from specmesh_tasks.parse.markdown import closes_fence, fence_open
 from specmesh_tasks.parse.plan import PlanScan, SlotKind, scan_plan
 from specmesh_tasks.render.seal import Rendered
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?[ \t]+(.*)$")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _HEADER_FIELD = re.compile(r"^([A-Z][A-Za-z ()/]*?):\s")
 _SEED_LINE = re.compile(r"^\s*[-*] Task group\b")
 _WORD = re.compile(r"[\w-]+")
@@ -103,15 +103,15 @@ def _plan(rendered: Rendered) -> _Plan:
 
 
 def _fenced(lines: list[str]) -> set[int]:
-    """Indexes of lines inside fenced code blocks (never headings, never template text)."""
-    inside, fence, out = False, "", set()
+    """Indexes of lines inside fenced code blocks, fences included (never headings, never template
+    text), by the spec reader's fence grammar."""
+    fence, out = "", set()
     for i, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if m and (not inside or (m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence))):
-            inside, fence = (not inside), m.group(1)
+        if fence:
             out.add(i)
-            continue
-        if inside:
+            fence = "" if closes_fence(line, fence) else fence
+        elif (run := fence_open(line)) is not None:
+            fence = run
             out.add(i)
     return out
 

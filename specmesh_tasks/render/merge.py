@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from specmesh_tasks.formats.plan_markers import (
     BEGIN_RE,
@@ -251,16 +250,6 @@ def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True),
         fromfile=f"{path} (current)", tofile=f"{path} (regenerated)"))
-
-
-def backup_path(path: Path) -> Path:
-    """`plan.md.orig`, else `plan.md.orig.1`, `.orig.2`, ...: a backup is never overwritten."""
-    candidate = path.with_name(path.name + ".orig")
-    n = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.orig.{n}")
-        n += 1
-    return candidate
 
 
 def read_created(text: str) -> str | None:

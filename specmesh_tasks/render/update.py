@@ -11,7 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 from specmesh_tasks.errors import TemplateReferenceError
-from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, write_if_changed
+from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, write_with_backup
 from specmesh_tasks.model.spec import MarkerKind, Repo, SpecDoc
 
 PLAN_NAME = "plan.md"
@@ -163,24 +163,15 @@ def _update(spec: SpecDoc, repo: Repo, spec_text: str | None, inputs: Inputs, op
 def _finish(status: Status, rel: str, plan_path: Path, existing: _Existing | None, text: str,
             options: Options, *, backup: bool = False, notes: tuple[str, ...] = ()) -> PlanOutcome:
     """Write `text` over the version of plan.md it was made from (ChangedSinceRead if it moved)."""
-    from specmesh_tasks.render.merge import backup_path, unified_diff
+    from specmesh_tasks.render.merge import unified_diff
 
     if existing is not None and existing.text == text:
         return PlanOutcome(Status.UNCHANGED, rel, f"{rel}: up to date", notes=notes)
     if options.check:
         diff = unified_diff(existing.text if existing else "", text, rel)
         return PlanOutcome(Status.WOULD_CHANGE, rel, f"{rel}: would change", diff, notes)
-    saved: Path | None = None
-    if backup and existing is not None:
-        saved = backup_path(plan_path)
-        with open(saved, "xb") as handle:  # never overwrite a backup
-            handle.write(existing.data)
-    try:
-        write_if_changed(plan_path, text, read=existing.version if existing else MISSING)
-    except ChangedSinceRead:
-        if saved is not None:
-            saved.unlink()  # a copy of a version that is no longer the person's latest
-        raise
+    saved = write_with_backup(plan_path, text, read=existing.version if existing else MISSING,
+                              backup=existing.data if backup and existing is not None else None)
     verb = _VERBS.get(status.value, "updated")
     kept = f" (the previous version is kept as {saved.name})" if saved else ""
     return PlanOutcome(status, rel, f"{rel}: {verb}{kept}", notes=notes, backup=saved.name if saved else None)

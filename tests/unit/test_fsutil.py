@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from specmesh_tasks.fsutil import is_within, normalized_digest, short_hash, write_if_changed
+from specmesh_tasks.fsutil import is_within, normalized_digest, save_backup, short_hash, write_if_changed
 
 
 def test_write_only_when_changed_keeps_mtime(tmp_path: Path) -> None:
@@ -33,3 +33,11 @@ def test_is_within_resolves_symlinks(tmp_path: Path) -> None:
     assert is_within(root / "a.md", root)
     assert not is_within(root / "link" / "x.md", root)
     assert not is_within(root / ".." / "x", root)
+
+
+def test_backups_are_never_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "plan.md"
+    assert save_backup(target, b"first").name == "plan.md.orig"
+    assert save_backup(target, b"second").name == "plan.md.orig.1"
+    assert save_backup(target, b"third").name == "plan.md.orig.2"
+    assert (tmp_path / "plan.md.orig").read_bytes() == b"first"

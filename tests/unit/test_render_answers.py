@@ -12,42 +12,25 @@ A change in the output must be a deliberate snapshot update, reviewed in the dif
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from plan_files import RESOURCES, check_golden, render_tree
 
-from specmesh_tasks.load import load_repo
 from specmesh_tasks.parse.plan import scan_plan
-from specmesh_tasks.render.blocks import render_plan
-from specmesh_tasks.render.context import build_context
-from specmesh_tasks.render.templates import bundled_template
 
-TESTS = Path(__file__).resolve().parents[1]
-TREE = TESTS / "resources" / "answers_tree"
-GOLDEN = TESTS / "golden" / "answers"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "answers"
 PLANNED = ["S-BOOKING-001", "S-DESK-001", "F-BOOKING-001"]
 
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str]:
-    repo = load_repo(TREE, cache=False, test_tags=False)
-    template = bundled_template().read_text(encoding="utf-8")
-    out = {}
-    for spec in repo.specs:
-        if spec.spec_id in PLANNED:
-            text = (TREE / spec.path).read_text(encoding="utf-8")
-            out[spec.spec_id] = render_plan(build_context(spec, repo, text), template, created="2026-03-02").text
-    return out
+    return render_tree(RESOURCES / "answers_tree", PLANNED, created="2026-03-02")
 
 
 @pytest.mark.parametrize("spec_id", PLANNED)
 def test_plan_matches_its_golden_file(rendered: dict[str, str], spec_id: str) -> None:
-    golden = GOLDEN / f"{spec_id}.plan.md"
-    if os.environ.get("SPECMESH_UPDATE_GOLDEN"):
-        golden.write_text(rendered[spec_id], encoding="utf-8")
-    assert golden.is_file(), f"no golden file {golden.name}; run with SPECMESH_UPDATE_GOLDEN=1"
-    assert rendered[spec_id] == golden.read_text(encoding="utf-8")
+    check_golden(GOLDEN / f"{spec_id}.plan.md", rendered[spec_id])
 
 
 # prompt -> the start of its answer in S-BOOKING-001's plan, and the spec section it comes from.

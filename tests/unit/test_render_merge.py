@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from specmesh_tasks.formats.plan_markers import format_marker
 from specmesh_tasks.parse.plan import is_managed, scan_plan
 from specmesh_tasks.render.blocks import gen
-from specmesh_tasks.render.merge import NotManagedError, backup_path, merge, read_created
+from specmesh_tasks.render.merge import NotManagedError, merge, read_created
 from specmesh_tasks.render.seal import Rendered, seal
 
 
@@ -220,15 +218,6 @@ def test_the_last_line_without_a_newline_stays_without_one() -> None:
     old = plan().text.rstrip("\n")
     result = merge(old, new)
     assert result.text == new.text.rstrip("\n")
-
-
-def test_backups_are_never_overwritten(tmp_path: Path) -> None:
-    target = tmp_path / "plan.md"
-    assert backup_path(target).name == "plan.md.orig"
-    (tmp_path / "plan.md.orig").write_text("1")
-    assert backup_path(target).name == "plan.md.orig.1"
-    (tmp_path / "plan.md.orig.1").write_text("2")
-    assert backup_path(target).name == "plan.md.orig.2"
 
 
 def test_the_created_date_is_read_back_from_the_header() -> None:

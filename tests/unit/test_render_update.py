@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from plan_files import LOAN, copy_tree, update
 
-from specmesh_tasks.load import load_repo
-from specmesh_tasks.render.templates import bundled_template
-from specmesh_tasks.render.update import Inputs, Options, Status, update_plan
+from specmesh_tasks.render.update import Options, Status
 from specmesh_tasks.tasks import common
 from specmesh_tasks.tasks.plan import run_plan
 
 TESTS = Path(__file__).resolve().parents[1]
-LOAN = ".specify/specs/features/sloan001-lending/spec.md"
 FEES = ".specify/specs/features/sfees001-fees/spec.md"
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    target = tmp_path / "repo"
-    shutil.copytree(TESTS / "resources" / "plan_tree", target)
-    return target
-
-
-def update(root: Path, rel: str = LOAN, **options: bool):  # type: ignore[no-untyped-def]
-    repo = load_repo(root, cache=False, test_tags=False)
-    spec = next(s for s in repo.specs if s.path == rel)
-    text = (root / rel).read_text(encoding="utf-8")
-    return update_plan(spec, repo, text, Inputs(root, bundled_template()), Options(**options))
+    return copy_tree(tmp_path)
 
 
 def test_created_then_unchanged_without_touching_the_file(root: Path) -> None:

@@ -9,28 +9,22 @@ renamed over the file) or in place.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from plan_files import LOAN, copy_tree, update
 
 from specmesh_tasks import fsutil
-from specmesh_tasks.load import load_repo
 from specmesh_tasks.materialize.run import materialize_feature
-from specmesh_tasks.render.templates import bundled_template
-from specmesh_tasks.render.update import Inputs, Options, PlanOutcome, Status, update_plan
+from specmesh_tasks.render.update import Status
 
-TESTS = Path(__file__).resolve().parents[1]
-LOAN = ".specify/specs/features/sloan001-lending/spec.md"
 PERSON = "- Deployment strategy: canary, decided in the review\n"
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    target = tmp_path / "repo"
-    shutil.copytree(TESTS / "resources" / "plan_tree", target)
-    return target
+    return copy_tree(tmp_path)
 
 
 @pytest.fixture
@@ -44,13 +38,6 @@ def saves(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Callable[[Path], Non
 
     monkeypatch.setattr(fsutil, "_before_replace", hook)
     yield pending
-
-
-def update(root: Path, **options: bool) -> PlanOutcome:
-    repo = load_repo(root, cache=False, test_tags=False)
-    spec = next(s for s in repo.specs if s.path == LOAN)
-    text = (root / LOAN).read_text(encoding="utf-8")
-    return update_plan(spec, repo, text, Inputs(root, bundled_template()), Options(**options))
 
 
 def editor_save(path: Path, text: str) -> None:
