@@ -25,7 +25,8 @@ Grammar (lines without their endings, BOM removed):
   text otherwise. The reader passes lines its splitter has already cleaned; task declaration
   passes the raw first lines of the file, and both get the same header.
 
-plan.md and tasks.md headers are read by the same line grammar (`header_fields`). The kind
+plan.md and tasks.md headers are read by the same line grammar (`header_fields`), and a value is
+rewritten in the form its line was written in (`with_value`). The kind
 (`spec_kind`) comes from `Spec Type:` (`Feature`, `[Feature | Fix]`, `Test Scenario`),
 else the `Spec ID`'s prefix, else the path, else the H1's wording, as a `SpecKind` value string.
 Template fill-ins left in a value (`[OWNER]`, `#XX`, `{date}`, `S-{AREA}-001`) are `is_unfilled`;
@@ -125,6 +126,33 @@ def _fields(visible: _Uncommented, start: int) -> tuple[HeaderLine, ...]:
             seen.add(field[0].casefold())
             fields.append(HeaderLine(field[0], field[1], i + 1))
     return tuple(fields)
+
+
+def with_value(line: str, value: str) -> str:
+    """A header field's line with a new value, written in the line's own form: `Key: v`,
+    `- **Key:** v`, `**Key**: v` and `| Key | v |` keep their markup and spacing (a person's
+    header stays theirs when only a count in it changes)."""
+    if line.lstrip()[:1] == "|":
+        start = line.find("|", line.index("|") + 1) + 1  # the value cell, between the 2nd and 3rd bar
+        end = line.find("|", start) if start else -1
+        end = len(line) if end < 0 else end
+    else:
+        colons = [i for i in (line.find(":"), line.find("：")) if i >= 0]
+        start, end = (min(colons) + 1 if colons else 0), len(line)
+    if not start:
+        return line
+    segment = line[start:end]
+    old = segment.replace("**", "").strip()
+    if old and old in segment:
+        return line[:start] + segment.replace(old, value, 1) + line[end:]
+    lead = segment[: len(segment) - len(segment.lstrip(" \t*"))].rstrip(" \t")
+    padding = " " if line[end:end + 1] == "|" else ""
+    return f"{line[:start]}{lead} {value}{padding}{line[end:]}"
+
+
+def line_like(line: str, key_in_line: str, key: str, value: str) -> str:
+    """A new field's line (`key`, `value`) in the form of another field's `line`."""
+    return with_value(line.replace(key_in_line, key, 1), value)
 
 
 def read_header_text(text: str) -> SpecHeader:

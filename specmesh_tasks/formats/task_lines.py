@@ -7,6 +7,16 @@ Grammar (one task per list item; the readers skip code blocks and HTML comments)
     - [x] Description                                              a plain checkbox, no task ID
     - T-101: Description                                           bare: a Work Breakdown task only
 
+A task group is named the same way in plan.md's Work Breakdown and in tasks.md's headings
+(`task_group`)::
+
+    - Task group 2: Cancel a loan -> T-201, T-202                  a Work Breakdown group line
+    ## Task group 2: Cancel a loan                                 its section in tasks.md
+
+"Task group" in any case, bold allowed (`**Task group 2:**`), then a number (`2`, `2.1`, `2a`, or
+one letter before a separator), then an optional separator (`:`, `：`, `.`, `)`, or a dash
+followed by a space), then the rest: the summary, and in the plan the arrow and the task IDs.
+
 A list item starts with `-`, `*`, `+` or `1.` / `1)`. A task ID is `T-` and at least three digits,
 with an optional `.N` for a task slipped in later (`T-002.5`). After the ID come bracket tags in
 any order: a priority `P0`..`P9`, a use case `UC-…`, a spec `S-…`/`F-…`, or any one-word tag
@@ -19,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from specmesh_tasks.model.ids import IdKind, kind_of
 
@@ -38,6 +49,14 @@ _WORD_TAG = re.compile(r"^[A-Za-z0-9][\w.+-]{0,30}$")
 _PRIORITY = re.compile(r"^P[0-9]$")
 _OPEN_BOX = re.compile(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)\[ \]")
 _MENTION = re.compile(r"\[(T-\d{3,}(?:\.\d+)?)\]")
+# The separator after the number: `:`, `：`, `.`, `)`, or a dash only before a space (so that
+# `Task group 1 -> T-001` has none).
+_GROUP = re.compile(
+    r"^(?:\*\*|__)?task[ \t]+group\b[ \t]*"
+    r"(?P<num>\d+(?:\.\d+)*[a-z]?|[a-z](?=[ \t]*(?:[:：.)]|[-—–](?=[ \t])|$)))?"
+    r"(?:\*\*|__)?[ \t]*(?:[:：.)]|[-—–](?=[ \t]))?[ \t]*(?:\*\*|__)?[ \t]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
 
 
 def marker_version(line: str) -> str:
@@ -64,6 +83,37 @@ def task_mentions(text: str) -> list[str]:
 def task_line(tags: list[str | None], description: str) -> str:
     """`- [ ] [T-101] [P1] [UC-LOAN-001] [S-LOAN-001] Description` (empty tags left out)."""
     return "- [ ] " + " ".join(f"[{tag}]" for tag in tags if tag) + " " + description
+
+
+class GroupLine(NamedTuple):
+    """A task group's line or heading, read by `task_group`."""
+
+    number: str  # as written ("" when unnumbered)
+    rest: str  # after the separator: the summary (and in the plan the arrow and the task IDs)
+
+
+def task_group(text: str) -> GroupLine | None:
+    """A list item's text or a heading's title read as a task group (see the module grammar)."""
+    match = _GROUP.match(text)
+    return GroupLine(match.group("num") or "", match.group("rest")) if match else None
+
+
+def checkbox_form(line: str) -> str:
+    """An upstream code-span task in our checkbox form, the same words:
+    `` - `[T-001] text` trailing `` -> `- [ ] [T-001] text trailing` (a `[x]` before it is kept).
+    Any other line is returned as it is."""
+    item = LIST_ITEM.match(line)
+    if item is None:
+        return line
+    body = item.group("body")
+    box = _CHECKBOX.match(body)
+    rest = box.group("rest") if box else body
+    span = _code_span(rest) if rest.startswith("`") else None
+    if span is None:
+        return line
+    words = " ".join(part for part in (span[0].strip(), span[1]) if part)
+    mark = f"[{box.group('mark')}]" if box else "[ ]"
+    return f"{line[:item.start('body')]}{mark} {words}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 
-from specmesh_tasks.formats.task_lines import MARKER
+from specmesh_tasks.formats.spec_header import line_like, with_value
+from specmesh_tasks.formats.task_lines import MARKER, checkbox_form
 from specmesh_tasks.materialize.facts import FeatureFacts
 from specmesh_tasks.materialize.render import CONVENTIONS
 from specmesh_tasks.parse.tasks_md import TasksDoc, parse_tasks_md
 
-_CODE_SPAN_TASK = re.compile(r"^(?P<lead>\s*(?:[-*+]|\d{1,3}[.)])\s+)(?P<box>\[[ xX]\]\s+)?"
-                             r"(?P<ticks>`+)(?P<inner>.*?)(?P=ticks)(?P<trail>.*)$")
 _PLACEHOLDER_VALUE = re.compile(r"\{[^}]*\}|^\[[^\]]*\]$")  # `{date}`, `S-{AREA}-{NNN}`, `[COUNT]`
 
 
@@ -29,7 +28,7 @@ def adopt_tasks(text: str, facts: FeatureFacts, created: str, rel: str = "tasks.
     doc = parse_tasks_md(text, rel)
     for task in doc.tasks:
         if task.item.style == "code-span":
-            lines[task.line - 1] = _checkbox_form(lines[task.line - 1])
+            lines[task.line - 1] = checkbox_form(lines[task.line - 1])
     _add_conventions(lines, parse_tasks_md("\n".join(lines), rel))
     _complete_header(lines, parse_tasks_md("\n".join(lines), rel), facts, created)
     doc = parse_tasks_md("\n".join(lines), rel)
@@ -40,32 +39,22 @@ def adopt_tasks(text: str, facts: FeatureFacts, created: str, rel: str = "tasks.
     return "\n".join(lines) + "\n"
 
 
-def _checkbox_form(line: str) -> str:
-    """`` - `[T-001] text` trailing `` -> `- [ ] [T-001] text trailing` (a `[x]` before it is kept)."""
-    match = _CODE_SPAN_TASK.match(line)
-    if match is None:
-        return line
-    box = match.group("box") or "[ ] "
-    words = " ".join(part for part in (match.group("inner").strip(), match.group("trail").strip()) if part)
-    return f"{match.group('lead')}{box.strip()} {words}"
-
-
 def _complete_header(lines: list[str], doc: TasksDoc, facts: FeatureFacts, created: str) -> None:
     wanted = [("Feature Spec", facts.spec_id), ("Plan", facts.plan_id), ("Created", created),
               ("Total Tasks", "0")]
+    last = doc.headers[-1] if doc.headers else None
     missing = []
     for key, value in wanted:
         field = doc.header(key)
         if field is None:
-            if value:
-                missing.append(f"{key}: {value}")
+            if value:  # written like the header's last line (a bold list, a table row), else plain
+                missing.append(line_like(lines[last.line - 1], last.key, key, value) if last else f"{key}: {value}")
         elif value and _PLACEHOLDER_VALUE.search(field.value.strip()) and key != "Total Tasks":
-            lines[field.line - 1] = f"{field.key}: {value}"
+            lines[field.line - 1] = with_value(lines[field.line - 1], value)
     if not missing:
         return
-    if doc.headers:
-        at = doc.headers[-1].line
-        lines[at:at] = missing
+    if last is not None:
+        lines[last.line:last.line] = missing
     else:
         at = doc.h1_line
         lines[at:at] = ["", *missing] + ([""] if at < len(lines) and lines[at].strip() else [])

@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from specmesh_tasks.formats.task_lines import placeholder
+from specmesh_tasks.formats.spec_header import line_like, with_value
+from specmesh_tasks.formats.task_lines import placeholder, task_group
 from specmesh_tasks.materialize.facts import FeatureFacts
 from specmesh_tasks.materialize.render import group_heading, task_line
 from specmesh_tasks.parse.breakdown import Breakdown, BreakdownTask, TaskGroup
 from specmesh_tasks.parse.tasks_md import TaskLine, TasksDoc, parse_tasks_md
 
-_GROUP_HEADING = re.compile(r"^task\s+group\s+(?P<num>[0-9A-Za-z.]+?)\s*(?:[:：.)\-—–]\s*(?P<summary>.*))?$",
-                            re.IGNORECASE)
 _HOURS = re.compile(r"^(\d+(?:\.\d+)?)h$")
 
 
@@ -115,19 +114,19 @@ def _group_section(doc: TasksDoc, sections: list[_Section], group: TaskGroup) ->
     if counts:
         best = max(sorted(counts), key=lambda i: counts[i])
         return sections[best]  # the innermost heading: a subsection if the person made one
-    headed = [(s, _GROUP_HEADING.match(doc.headings[i].title)) for i, s in enumerate(sections)]
-    for section, match in headed:
-        if match and (match.group("summary") or "").strip().casefold() == group.summary.casefold() != "":
+    headed = [(s, task_group(doc.headings[i].title)) for i, s in enumerate(sections)]
+    for section, named in headed:
+        if named and named.rest.strip().casefold() == group.summary.casefold() != "":
             return section
-    for section, match in headed:
-        if match and group.number and match.group("num") == group.number:
+    for section, named in headed:
+        if named and group.number and named.number == group.number:
             return section
     return None
 
 
 def _is_group_heading(doc: TasksDoc, section: _Section) -> bool:
     heading = next(h for h in doc.headings if h.line == section.heading)
-    return bool(_GROUP_HEADING.match(heading.title))
+    return task_group(heading.title) is not None
 
 
 def _tasks_in(doc: TasksDoc, section: _Section) -> list[TaskLine]:
@@ -216,18 +215,19 @@ def _update_counts(lines: list[str], doc: TasksDoc) -> int:
         value = f"{sum(h for h in hours if h is not None):g}"
         if not _set_header(lines, doc, "Estimated Hours", value):
             field = doc.header("Total Tasks")
-            if field is not None:
-                lines.insert(field.line, f"Estimated Hours: {value}")
+            if field is not None:  # a line like the Total Tasks one, right under it
+                lines.insert(field.line, line_like(lines[field.line - 1], field.key, "Estimated Hours", value))
     return total
 
 
 def _set_header(lines: list[str], doc: TasksDoc, key: str, value: str) -> bool:
-    """Set a header field's value in place; False when the file has no such field."""
+    """Set a header field's value in place, in the form the line is written in (plain, bold, a
+    table row); False when the file has no such field."""
     field = doc.header(key)
     if field is None:
         return False
     if field.value.strip() != value:
-        lines[field.line - 1] = f"{field.key}: {value}"
+        lines[field.line - 1] = with_value(lines[field.line - 1], value)
     return True
 
 

@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from specmesh_tasks.formats.task_lines import LIST_ITEM, TASK_ID, TaskItem, parse_task_item
+from specmesh_tasks.formats.task_lines import (
+    LIST_ITEM,
+    TASK_ID,
+    GroupLine,
+    TaskItem,
+    parse_task_item,
+    task_group,
+)
 from specmesh_tasks.model.ids import SCAN_PATTERNS, IdKind
 from specmesh_tasks.model.spec import Location, Problem
 from specmesh_tasks.parse import task_codes as codes
@@ -30,12 +37,6 @@ from specmesh_tasks.parse.mdlines import split_lines, visible_lines
 MAX_RANGE = 500  # a longer range is a typo (`T-101..T-1040`), not a plan
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?:(?P<num>\d+(?:\.\d+)*)\.?[ \t]+)?(?P<title>.*?)[ \t#]*$")
-_GROUP = re.compile(
-    r"^(?:\*\*|__)?task[ \t]+group\b[ \t]*(?P<num>\d+(?:\.\d+)*[a-z]?|[A-Za-z](?=[ \t]*[:：.)]))?"
-    r"(?:\*\*|__)?[ \t]*"
-    r"[:：.)]?[ \t]*(?:\*\*|__)?[ \t]*(?P<rest>.*)$",
-    re.IGNORECASE,
-)
 _ARROW = re.compile(r"\s*(?:->|→|=>|⇒|⟶)\s*")
 _RANGE = re.compile(r"(T-\d{3,}(?:\.\d+)?)\s*(?:\.\.\.?|–|—|〜|~|\s-\s|\bto\b)\s*(T-\d{3,}(?:\.\d+)?|\d{3,})")
 _SEPARATORS = re.compile(r"[\s,、;；]+|\band\b|&")
@@ -141,16 +142,18 @@ class _Reader:
             return
         indent = len(bullet.group("indent").expandtabs(4))
         body = bullet.group("body").strip()
-        if _GROUP.match(body):
-            self._group(number, body, indent)
+        group = task_group(body)
+        if group is not None:
+            self._group(number, group, indent)
             return
         self._item(number, body, indent)
 
     def _prose(self, number: int, line: str) -> None:
         """A non-bullet line: a group written without a bullet, a continuation, or prose."""
         stripped = line.strip()
-        if _GROUP.match(stripped) and _ARROW.search(stripped):
-            self._group(number, stripped, 0)
+        named = task_group(stripped)
+        if named is not None and _ARROW.search(stripped):
+            self._group(number, named, 0)
             return
         group = self.groups[-1] if self.groups else None
         if group and self.last_task and line[:1].isspace():
@@ -160,12 +163,10 @@ class _Reader:
             group.nested[index] = BreakdownTask(task.id, joined, task.priority, task.use_case, task.tags,
                                                 task.line)
 
-    def _group(self, number: int, body: str, indent: int) -> None:
-        match = _GROUP.match(body)
-        assert match is not None
-        parts = _ARROW.split(match.group("rest"))
-        summary = _clean_summary(parts[0] if len(parts) > 1 else match.group("rest"))
-        group = _Group(match.group("num") or "", summary, number, indent)
+    def _group(self, number: int, named: GroupLine, indent: int) -> None:
+        parts = _ARROW.split(named.rest)
+        summary = _clean_summary(parts[0] if len(parts) > 1 else named.rest)
+        group = _Group(named.number, summary, number, indent)
         self.groups.append(group)
         self.last_task = None
         if len(parts) > 1:

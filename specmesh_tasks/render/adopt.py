@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from specmesh_tasks.formats.plan_markers import LINE_RE
 from specmesh_tasks.formats.spec_header import is_unfilled
+from specmesh_tasks.formats.task_lines import LIST_ITEM, TASK_ID, task_group
 from specmesh_tasks.parse.markdown import closes_fence, fence_open
 from specmesh_tasks.parse.plan import PlanScan, SlotKind, scan_plan
 from specmesh_tasks.render.seal import Rendered
@@ -28,9 +29,7 @@ from specmesh_tasks.render.seal import Rendered
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?[ \t]+(.*)$")
 _HEADER_FIELD = re.compile(r"^([A-Z][A-Za-z ()/]*?):\s")
-_SEED_LINE = re.compile(r"^\s*[-*] Task group\b")
 _WORD = re.compile(r"[\w-]+")
-_WORK_IDS = re.compile(r"(?:^\s*[-*] Task group\b)|\bT-\d{3,}")
 UNPLACED_HEADING = "## Unplaced text (kept by `specmesh plan --adopt`)"
 UNPLACED_NOTE = ("Text from the original plan.md that had no matching place in the managed plan. "
                  "Move it where it belongs, then delete this section.")
@@ -199,10 +198,16 @@ def _template_guidance(old: list[str], body: list[int]) -> set[int]:
 
 def _merge_body(plan: _Plan, target: _Chunk, chunk: _Chunk, old: list[str], fenced: set[int]) -> None:
     plan.consumed.add(target.heading)
-    if "work breakdown" in target.title and any(_WORK_IDS.search(old[i]) for i in chunk.body):
+    if "work breakdown" in target.title and any(_group_line(old[i]) or TASK_ID.search(old[i]) for i in chunk.body):
         # The Work Breakdown is seeded once and is the person's: theirs replaces our seed.
-        plan.drop.update(i for i in target.body if _SEED_LINE.match(plan.lines[i]))
+        plan.drop.update(i for i in target.body if _group_line(plan.lines[i]))
     _merge_lines(plan, target, chunk.body, old, fenced, target.heading)
+
+
+def _group_line(line: str) -> bool:
+    """A Work Breakdown line naming a task group (`- Task group 2: … -> T-201, T-202`)."""
+    item = LIST_ITEM.match(line)
+    return item is not None and task_group(item.group("body")) is not None
 
 
 def _merge_lines(plan: _Plan, target: _Chunk, body: list[int], old: list[str], fenced: set[int],

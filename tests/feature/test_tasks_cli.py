@@ -255,3 +255,20 @@ def test_clean_and_forget_keep_tasks_md(project: Path, run_specmesh: Run) -> Non
     assert run_specmesh("forget", "tasks", cwd=project).returncode == 0
     assert (project / TASKS).read_text() == text
     assert tasks(run_specmesh, project).returncode == 0 and (project / TASKS).read_text() == text
+
+
+def test_a_bold_list_header_keeps_its_form(project: Path, run_specmesh: Run) -> None:
+    """`Total Tasks` written as a bold list item stays one when the count changes (issue 14)."""
+    assert tasks(run_specmesh, project).returncode == 0
+    path = project / TASKS
+    text = path.read_text()
+    bold = text.replace("Feature Spec: S-LOAN-001\nPlan: PLAN-LOAN-001\nCreated: 2025-02-01\nTotal Tasks: 9\n",
+                        "- **Feature Spec:** S-LOAN-001\n- **Plan:** PLAN-LOAN-001\n- **Created:** 2025-02-01\n"
+                        "- **Total Tasks:** 3\n")
+    assert bold != text
+    path.write_text(bold)
+    plan = project / DIR / "plan.md"
+    plan.write_text(plan.read_text().replace("Wrap-up -> T-050", "Wrap-up -> T-050, T-051"))
+    result = tasks(run_specmesh, project)
+    assert result.returncode == 0, result.stderr
+    assert path.read_text().startswith(bold.split("\n---\n")[0].replace("**Total Tasks:** 3", "**Total Tasks:** 10"))

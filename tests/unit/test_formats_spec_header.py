@@ -152,3 +152,20 @@ def test_plan_header_reads_with_the_same_grammar(tmp_path: Path) -> None:
     facts = feature_facts(None, "x/spec.md", plan, "fallback")
     assert (facts.spec_id, facts.plan_id, facts.branch, facts.title) == (
         "S-LOAN-001", "PLAN-LOAN-001", "feature/12-lending", "Book Lending")
+
+
+@pytest.mark.parametrize(("written", "rewritten"), [
+    ("Total Tasks: 5", "Total Tasks: 12"),
+    ("- **Total Tasks:** 5", "- **Total Tasks:** 12"),
+    ("**Total Tasks**: 5", "**Total Tasks**: 12"),
+    ("| Total Tasks | 5 |", "| Total Tasks | 12 |"),
+    ("| **Total Tasks** | **5** |", "| **Total Tasks** | **12** |"),
+    ("Total Tasks：5", "Total Tasks：12"),
+    ("- **Total Tasks:**", "- **Total Tasks:** 12"),
+    ("| Total Tasks |  |", "| Total Tasks | 12 |"),
+])
+def test_a_value_is_rewritten_in_the_form_its_line_is_written_in(written: str, rewritten: str) -> None:
+    from specmesh_tasks.formats.spec_header import header_fields, with_value
+
+    assert with_value(written, "12") == rewritten
+    assert [(f.key, f.value) for f in header_fields([rewritten], 0)] == [("Total Tasks", "12")]

@@ -43,3 +43,24 @@ def test_ticking_and_mentions() -> None:
 def test_the_format_marker() -> None:
     assert marker_version(MARKER) == "1" and marker_version("<!-- specmesh:tasks v2 note -->") == "2"
     assert marker_version("<!-- specmesh:plan v1 -->") == ""
+
+
+def test_a_task_group_reads_the_same_in_a_plan_line_and_a_tasks_heading() -> None:
+    from specmesh_tasks.formats.task_lines import GroupLine, task_group
+
+    assert task_group("Task group 2: Cancel a loan -> T-201") == GroupLine("2", "Cancel a loan -> T-201")
+    assert task_group("**Task group 2:** Cancel a loan") == GroupLine("2", "Cancel a loan")
+    assert task_group("task group 2.1 — Cancel") == GroupLine("2.1", "Cancel")
+    assert task_group("Task group 1 -> T-001") == GroupLine("1", "-> T-001")  # an arrow is no separator
+    assert task_group("Task group B) Extras") == GroupLine("B", "Extras")
+    assert task_group("Task group: Setup") == GroupLine("", "Setup")
+    assert task_group("Task groups") is None and task_group("- Task group 1") is None
+
+
+def test_a_code_span_task_gets_a_checkbox_and_keeps_its_words() -> None:
+    from specmesh_tasks.formats.task_lines import checkbox_form
+
+    assert checkbox_form("- `[T-001] [P1] Set up` (first)") == "- [ ] [T-001] [P1] Set up (first)"
+    assert checkbox_form("  * [X] ``[T-002] Ship``") == "  * [X] [T-002] Ship"
+    assert checkbox_form("- `unclosed [T-003]") == "- `unclosed [T-003]"
+    assert checkbox_form("plain prose") == "plain prose"

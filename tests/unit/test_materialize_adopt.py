@@ -80,3 +80,10 @@ def test_headers_added_after_an_h1_without_header() -> None:
     adopted = adopt_tasks("# My tasks\nSome intro.\n\n## Work\n\n- [ ] [T-001] open\n", FACTS, "2025-03-01")
     assert adopted.startswith("# My tasks\n" + MARKER + "\n\nFeature Spec: S-LEADS-001\n"
                               "Plan: PLAN-LEADS-001\nCreated: 2025-03-01\nTotal Tasks: 0\n\nSome intro.\n")
+
+
+def test_header_values_and_added_fields_follow_the_header_form() -> None:
+    text = "# Tasks\n\n- **Feature Spec:** S-{AREA}-{NNN}\n- **Owner:** Kim\n\n## Work\n\n- [ ] [T-001] open\n"
+    adopted = adopt_tasks(text, FACTS, "2025-03-01")
+    assert "\n- **Feature Spec:** S-LEADS-001\n- **Owner:** Kim\n- **Plan:** PLAN-LEADS-001\n" \
+           "- **Created:** 2025-03-01\n- **Total Tasks:** 0\n" in adopted

@@ -198,3 +198,26 @@ def test_total_tasks_counts_a_duplicated_task_id_once() -> None:
     result = merge_tasks(doubled, PLAN, FACTS)
     assert "Total Tasks: 5" in result.text and result.total == 5
     assert result.text == doubled  # nothing to change: the count was already right
+
+
+def test_a_bold_list_or_table_header_keeps_its_form_when_the_counts_change() -> None:
+    """The person's header form is theirs: only the count in it changes (issue 14)."""
+    hours = breakdown("""
+        - Task group 1: Setup -> T-001, T-002
+          - [ ] [T-001] [2h] Set up
+          - [ ] [T-002] [1.5h] Configure
+        """)
+    forms = {
+        "- **Total Tasks:** 1": ("- **Total Tasks:** 2", "- **Estimated Hours:** 3.5"),
+        "**Total Tasks**: 1": ("**Total Tasks**: 2", "**Estimated Hours**: 3.5"),
+        "| Total Tasks | 1 |": ("| Total Tasks | 2 |", "| Estimated Hours | 3.5 |"),
+        "Total Tasks：1": ("Total Tasks：2", "Estimated Hours：3.5"),
+    }
+    for written, (total, estimated) in forms.items():
+        text = f"# Tasks: X\n<!-- specmesh:tasks v1 -->\n\n{written}\n\n## Setup\n\n- [ ] [T-001] [2h] Set up\n"
+        result = merge_tasks(text, hours, FACTS)
+        assert f"\n{total}\n{estimated}\n" in result.text, written
+        assert merge_tasks(result.text, hours, FACTS).text == result.text  # and stays so
+    table = ("| Field | Value |\n|---|---|\n| Total Tasks | 1 |\n| Estimated Hours | 9 |")
+    text = f"# Tasks: X\n<!-- specmesh:tasks v1 -->\n\n{table}\n\n## Setup\n\n- [ ] [T-001] [2h] Set up\n"
+    assert "\n| Total Tasks | 2 |\n| Estimated Hours | 3.5 |\n" in merge_tasks(text, hours, FACTS).text

@@ -165,3 +165,47 @@ def test_the_test_tag_grammar_is_defined_once() -> None:
 
     assert _definitions(reads_tags) == ["formats/test_tags.py"]
     assert _definitions(reads_markers) == ["formats/test_tags.py"]
+
+
+def test_the_task_group_grammar_is_defined_once() -> None:
+    """Plan.md's `- Task group 2: … -> T-201` and tasks.md's `## Task group 2: …` are one grammar."""
+    def reads_groups(p: re.Pattern[str]) -> bool:  # (the patterns are tried without their flags)
+        return any(_captures(p, f"{words} 2: Cancel a loan", "2", "Cancel a loan")
+                   or _captures(p, f"**{words} 2:** Cancel a loan -> T-201", "2")
+                   for words in ("Task group", "task group"))
+
+    def spots_groups(p: re.Pattern[str]) -> bool:  # no captures: tells a group line from others
+        return (p.search("- Task group 2: Cancel a loan -> T-201") is not None
+                and not p.search("- Task list: Cancel a loan -> T-201")
+                and not p.search("- T-201: Cancel a loan"))
+
+    assert _definitions(reads_groups) == ["formats/task_lines.py"]
+    assert _definitions(spots_groups) == []  # the home reads a list item's text (LIST_ITEM), then the group
+
+
+def test_the_task_line_grammar_is_defined_once() -> None:
+    """The upstream code-span task (`` - `[T-001] text` ``) is read, and rewritten, in one place."""
+    def reads_code_span_tasks(p: re.Pattern[str]) -> bool:
+        return any(_captures(p, line, "[T-001] [P1] Set up") for line in
+                   ("- `[T-001] [P1] Set up`", "1. [x] `[T-001] [P1] Set up` (done)"))
+
+    assert _definitions(reads_code_span_tasks) == []  # the grammar reads the span without a regex
+    from specmesh_tasks.formats.task_lines import checkbox_form, parse_task_item
+
+    assert checkbox_form("1. [x] `[T-001] [P1] Set up` (done)") == "1. [x] [T-001] [P1] Set up (done)"
+    item = parse_task_item("`[T-001] [P1] Set up` (done)")
+    assert item is not None and item.style == "code-span" and item.description == "Set up (done)"
+
+
+def test_the_group_checks_find_a_second_definition() -> None:
+    """The checks themselves work: the group grammars removed from breakdown, merge and render/adopt
+    would each have been found."""
+    removed = [r"^(?:\*\*|__)?task[ \t]+group\b[ \t]*(?P<num>\d+(?:\.\d+)*[a-z]?)?[ \t]*[:：.)]?[ \t]*(?P<rest>.*)$",
+               r"^task\s+group\s+(?P<num>[0-9A-Za-z.]+?)\s*(?:[:：.)\-—–]\s*(?P<summary>.*))?$"]
+    for source in removed:
+        assert _captures(re.compile(source), "task group 2: Cancel a loan", "2", "Cancel a loan")  # no flags
+    seed = re.compile(r"^\s*[-*] Task group\b")
+    assert seed.search("- Task group 2: Cancel a loan -> T-201") and not seed.search("- T-201: Cancel a loan")
+    code_span = re.compile(r"^(?P<lead>\s*(?:[-*+]|\d{1,3}[.)])\s+)(?P<box>\[[ xX]\]\s+)?"
+                           r"(?P<ticks>`+)(?P<inner>.*?)(?P=ticks)(?P<trail>.*)$")
+    assert _captures(code_span, "- `[T-001] [P1] Set up`", "[T-001] [P1] Set up")
