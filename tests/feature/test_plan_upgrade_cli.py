@@ -61,6 +61,7 @@ def test_an_old_plan_gains_the_new_answers_and_keeps_the_persons(run_specmesh: R
     upgraded = run_specmesh("plan", cwd=old, env=ENV)
     assert upgraded.returncode == 0, upgraded.stderr  # no conflict, nothing blocked
     assert "Traceback" not in upgraded.stderr
+    assert not list(old.rglob("*.orig*"))  # not an edit: nothing backed up, no conflict
     assert "kept the hand-written answer to '- Failure modes and how they are handled:'" in upgraded.stderr
     for name, target in PLANS.items():
         text = (old / target).read_text(encoding="utf-8")

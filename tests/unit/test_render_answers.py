@@ -92,6 +92,15 @@ def test_long_answers_are_blocks_with_ids_first(rendered: dict[str, str]) -> Non
         in failures.content
 
 
+def test_deferred_items_are_the_risks_accepted_until_resolved(rendered: dict[str, str]) -> None:
+    deferred = scan_plan(rendered["S-BOOKING-001"]).slot("s7.deferred")  # §7 risks from `[DEFERRED]` items
+    assert deferred is not None and deferred.content.split("\n")[-1] == (
+        "- A room closed for repairs: [DEFERRED: facilities decide in Q2 whether its bookings move or are "
+        "cancelled] (§6)")
+    silent = scan_plan(rendered["S-DESK-001"]).slot("s7.deferred")
+    assert silent is not None and silent.content == ""  # nothing deferred: nothing said
+
+
 # The prompts S-DESK-001 says nothing about stay bare, for the person.
 SILENT = [
     "- One-sentence summary of the change:", "  - Domain spec:", "  - Other Feature specs:",
