@@ -1,9 +1,12 @@
 """Benchmark `specmesh plan` on a generated tree against the doit floor (contract §3).
 
-    python bench/plan.py [--n 1000] [--repeat 3] [--keep DIR]
+    python bench/plan.py [--n 1000] [--repeat 3] [--keep DIR] [--baseline DIR]
 
 Generates a domain spec with 40 masters and N approved feature specs; feature i uses masters
-i % 40 and (7 i) % 40, so a master is shown by about N/20 plans. Then, in one run, times:
+i % 40 and (7 i) % 40, so a master is shown by about N/20 plans, and fills every section a plan
+prompt is answered from (description, scope, a Hard dependency on feature i-1, an external system,
+edge cases, a `[DEFERRED]` item, success criteria, critical edge cases, open questions). Then, in
+one run, times:
 
 - full run: `specmesh plan` on the fresh tree (no plans, no cache);
 - no-op: `specmesh plan` again (best of --repeat);
@@ -17,6 +20,10 @@ i % 40 and (7 i) % 40, so a master is shown by about N/20 plans. Then, in one ru
 Prints each figure, its ratio to the floor and the goals: no-op <= 1.2x floor no-op; full <= 2x
 floor full; one master changed <= 2x floor no-op. The machine is noisy (±15 %): compare figures of
 one run only.
+
+--baseline DIR runs the same steps with the package of an earlier checkout and prints this
+version's figures against it (issue 15's goals: full render <= 1.3x, one spec changed <= 1.2x, the
+no-op's ratio to the floor within 10 % of the baseline's).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 MASTERS = 40
+REPO = Path(__file__).resolve().parents[1]
 FLOOR_DODO = """
 import shutil
 N = {n}
@@ -120,7 +128,7 @@ def domain_spec(n: int) -> str:
 
 
 def feature_spec(i: int) -> str:
-    area = "F" + "".join(chr(65 + (i // 26**k) % 26) for k in range(3))
+    area = area_of(i)
     num = f"{i % 1000:03d}"
     masters = sorted({master_id(i % MASTERS), master_id(7 * i % MASTERS)})
     out = [
@@ -138,7 +146,13 @@ def feature_spec(i: int) -> str:
         "",
         "## 1. Purpose and Scope",
         "",
-        f"Feature {i} does one thing well.",
+        "### 1.1 Feature Description",
+        "",
+        f"- What this feature does: lets a member do thing {i} from the app. It saves a trip to the desk.",
+        "",
+        "### 1.2 Scope",
+        "",
+        f"- Out-of-scope: bulk edits of thing {i}; an offline mode.",
         "",
         "---",
         "",
@@ -157,6 +171,18 @@ def feature_spec(i: int) -> str:
         "| API ID | Name | Usage |",
         "|---|---|---|",
         "| API-ITEM-LIST | Item list | read |",
+        "",
+        "### 2.4 Feature Dependencies",
+        "",
+        "| Feature ID | Type | Description |",
+        "|---|---|---|",
+        *([f"| {feature_id(i - 1)} | Hard | needs the previous feature |"] if i else []),
+        "",
+        "### 2.6 External Systems",
+        "",
+        "| System | Used for |",
+        "|---|---|",
+        "| Mail relay | notices |",
         "",
         "---",
         "",
@@ -180,6 +206,21 @@ def feature_spec(i: int) -> str:
         "|---|---|---|---|",
         f"| FR-{area}-001 | Do it | UC-{area}-001 | P1 |",
         "",
+        "## 6. Edge Cases and Error Handling",
+        "",
+        "| Case | Trigger | Expected Behavior |",
+        "|---|---|---|",
+        "| Twice | The same request twice within a second | The second is refused |",
+        "| Offline | The mail relay times out | Kept; sent later |",
+        "",
+        "A closed branch: [DEFERRED: the desk decides later]",
+        "",
+        "## 7. Success Criteria (SC)",
+        "",
+        "| SC ID | Description | Measurement |",
+        "|---|---|---|",
+        f"| SC-{area}-001 | Done in a minute | Median time in the app analytics |",
+        "",
         "## 10. Testing Strategy",
         "",
         "### 10.1 Test Coverage",
@@ -189,8 +230,25 @@ def feature_spec(i: int) -> str:
         f"| UC-{area}-001 | E2E | happy path |",
         f"| FR-{area}-001 | Unit | rule |",
         "",
+        "### 10.2 Critical Edge Cases",
+        "",
+        "- [ ] The same request twice within a second",
+        "",
+        "## 11. Open Questions",
+        "",
+        "- [ ] Who may undo it?",
+        "- [x] Is it logged? → yes",
+        "",
     ]
     return "\n".join(out) + "\n"
+
+
+def feature_id(i: int) -> str:
+    return f"S-{area_of(i)}-{i % 1000:03d}"
+
+
+def area_of(i: int) -> str:
+    return "F" + "".join(chr(65 + (i // 26**k) % 26) for k in range(3))
 
 
 def generate(root: Path, n: int) -> list[Path]:
@@ -237,12 +295,12 @@ def mtimes(paths: list[Path]) -> list[int]:
     return [(p.parent / "plan.md").stat().st_mtime_ns for p in paths]
 
 
-def bench_plan(root: Path, n: int, repeat: int) -> dict[str, float]:
+def bench_plan(root: Path, n: int, repeat: int, code: Path = REPO) -> dict[str, float]:
+    """The figures of `specmesh plan` on a new tree, run with the package found in `code`."""
     paths = generate(root, n)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     env.pop("SPECMESH_ROOT", None)
-    repo_root = Path(__file__).resolve().parents[1]
-    env["PYTHONPATH"] = os.pathsep.join(x for x in (str(repo_root), env.get("PYTHONPATH", "")) if x)
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (str(code), env.get("PYTHONPATH", "")) if x)
     cmd = [*specmesh(), "plan"]
     figures = {"full": timed(cmd, root, env)}
     if not all((p.parent / "plan.md").is_file() for p in paths):
@@ -316,6 +374,19 @@ def report(ours: dict[str, float], floor: dict[str, float], n: int) -> None:
     print(f"master change: {int(ours['rewritten'])} plans rewritten, exactly those that show the master")
 
 
+def report_baseline(ours: dict[str, float], base: dict[str, float], floor: dict[str, float]) -> None:
+    """This version against an earlier one (issue 15's goals: answering more prompts may cost that much)."""
+    print("against the baseline (this run):    wall ratio / cpu ratio")
+    rows = [
+        ("full render", ours["full"], base["full"], "goal <= 1.3x"),
+        ("one spec changed", ours["spec"], base["spec"], "goal <= 1.2x"),
+        ("no-op", ours["noop"], base["noop"], "goal: x floor within 10 % of the baseline's"),
+    ]
+    for label, mine, theirs, goal in rows:
+        print(f"{label + ':':27s} {mine / theirs:5.2f} / {CPU[mine] / CPU[theirs]:5.2f}  {goal}")
+    print(f"{'no-op x floor:':27s} {ours['noop'] / floor['noop']:5.2f} (baseline {base['noop'] / floor['noop']:5.2f})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -325,13 +396,18 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="rounds for the no-op figures; the best is kept"
     )
     parser.add_argument("--keep", type=Path, help="generate into this directory and keep it")
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier version (`git worktree add DIR "
+                        "COMMIT`): the same steps run with its package on a tree of their own, in this run")
     args = parser.parse_args(argv)
     base = args.keep or Path(tempfile.mkdtemp(prefix="specmesh-bench-plan-"))
     try:
         (base / "tree").mkdir(parents=True, exist_ok=False)
         ours = bench_plan(base / "tree", args.n, args.repeat)
+        earlier = bench_plan(base / "tree-baseline", args.n, args.repeat, args.baseline) if args.baseline else None
         floor = bench_floor(base / "floor", args.n, args.repeat)
         report(ours, floor, args.n)
+        if earlier is not None:
+            report_baseline(ours, earlier, floor)
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
