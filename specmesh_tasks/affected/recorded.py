@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from specmesh_tasks.affected.facts import FactsCache
     from specmesh_tasks.affected.fingerprints import TestFile
-    from specmesh_tasks.affected.select import State
     from specmesh_tasks.affected.summary import Summary
 
 SHARED = ""  # the recorder's context outside tests
@@ -156,11 +155,6 @@ def with_static(files: Iterable[TestFile], facts: FactsCache,
         deps = static_deps(test_file, [test_file.path, *conftests_above(test_file.path, facts)], facts, modules)
         found.append(replace(test_file, deps=deps, static=file_fingerprint(deps)))
     return found
-
-
-def recorded_keys(state: State) -> set[FunctionKey]:
-    """Every function key some test's record holds."""
-    return {k for record in state.files.values() for keys in record.tests.values() if keys for k in keys}
 
 
 def changed_functions(keys: Iterable[FunctionKey], facts: FactsCache) -> frozenset[FunctionKey]:

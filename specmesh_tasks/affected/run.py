@@ -36,7 +36,6 @@ from specmesh_tasks.affected.record import STATE_NAME, dump_state, load_state, r
 from specmesh_tasks.affected.recorded import (
     changed_functions,
     read_recording,
-    recorded_keys,
     update_modules,
     with_static,
 )
@@ -200,7 +199,7 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
     changed = None
     if recorded:
         files = with_static(files, facts, state.modules)
-        changed = changed_functions(recorded_keys(state), facts)
+        changed = changed_functions(state.recorded_keys(), facts)
     selection = select_tests(files, state, run_all=options.run_all, since=since, changed=changed)
     if not python:
         selection = whole_files(selection)

@@ -51,6 +51,10 @@ class State:
     digests: Mapping[str, str] = field(default_factory=dict)
     modules: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
+    def recorded_keys(self) -> set[FunctionKey]:
+        """Every function key some test's record holds."""
+        return {k for record in self.files.values() for keys in record.tests.values() if keys for k in keys}
+
 
 @dataclass(frozen=True, slots=True)
 class Since:
