@@ -10,6 +10,7 @@ wherever it is spelled.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,23 +83,31 @@ def test_the_check_finds_a_second_definition(tmp_path: Path) -> None:
 _RE_CALLS = {"compile", "match", "fullmatch", "search", "findall", "finditer", "sub", "split"}
 
 
-def _patterns() -> Iterator[tuple[str, int, re.Pattern[str]]]:
-    """(module, line, pattern) of every literal regex handed to `re` in the package."""
-    for path in sorted(PACKAGE.rglob("*.py")):
+def _patterns(package: Path = PACKAGE) -> Iterator[tuple[str, int, re.Pattern[str]]]:
+    """(module, line, pattern) of every literal regex in the package: each one handed to `re`, and
+    every other string in code that is a regex with a group (a pattern kept in a constant and
+    compiled by name elsewhere is found too)."""
+    for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree) | _prose_values(tree)
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr in _RE_CALLS and isinstance(node.func.value, ast.Name)
                     and node.func.value.id == "re" and node.args):
+                source, grouped = _literal(node.args[0]), False
+            elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and "(" in node.value
+                  and id(node) not in skip):
+                source, grouped = node.value, True
+            else:
                 continue
-            source = _literal(node.args[0])
             if source is None:
                 continue
             try:
                 pattern = re.compile(source)
-            except re.error:
+            except (re.error, RecursionError):
                 continue
-            yield path.relative_to(PACKAGE).as_posix(), node.lineno, pattern
+            if not grouped or pattern.groups:
+                yield path.relative_to(package).as_posix(), node.lineno, pattern
 
 
 def _literal(node: ast.expr) -> str | None:
@@ -116,8 +125,22 @@ def _captures(pattern: re.Pattern[str], text: str, *wanted: str) -> bool:
     return match is not None and all(any((g or "").strip() == w for g in match.groups()) for w in wanted)
 
 
+@functools.cache
+def _package_patterns() -> list[tuple[str, int, re.Pattern[str]]]:
+    return list(_patterns())
+
+
 def _definitions(reads: Callable[[re.Pattern[str]], bool]) -> list[str]:
-    return sorted({module for module, _line, pattern in _patterns() if reads(pattern)})
+    return sorted({module for module, _line, pattern in _package_patterns() if reads(pattern)})
+
+
+def test_the_search_finds_a_pattern_kept_in_a_constant(tmp_path: Path) -> None:
+    """A header-like regex spelled as a constant and compiled by name elsewhere is still found."""
+    (tmp_path / "sample.py").write_text('import re\nLINE = r"^(Status|Spec ID):\\s*(.*)$"\n'
+                                        "MATCH = re.compile(LINE)\n", encoding="utf-8")
+    found = [(module, line) for module, line, pattern in _patterns(tmp_path)
+             if _captures(pattern, "Status: Approved", "Status", "Approved")]
+    assert found == [("sample.py", 2)]
 
 
 def test_the_spec_header_line_grammar_is_defined_once() -> None:
@@ -136,7 +159,7 @@ def test_the_h1_title_grammar_is_defined_once() -> None:
 
 
 def test_the_search_finds_what_it_looks_for() -> None:
-    found = [(m, p.pattern) for m, _line, p in _patterns() if m == "formats/spec_header.py"]
+    found = [(m, p.pattern) for m, _line, p in _package_patterns() if m == "formats/spec_header.py"]
     assert len(found) >= 3
 
 
