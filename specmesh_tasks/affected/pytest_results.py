@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,8 @@ import pytest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from specmesh_tasks.affected.recorder import BaseRecorder
 
 _RANK = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
 RECORDER = "specmesh-recorder"
@@ -42,12 +46,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     root = early_config.known_args_namespace.specmesh_record
     if root:  # before the conftests load: their imports are part of what the tests rely on
-        from specmesh_tasks.affected.recorder import Recorder
-
-        # Test files count whole anyway: measuring them would only cost (see Recorder).
+        # Test files count whole anyway: measuring them would only cost.
         selection = early_config.known_args_namespace.specmesh_select
         omit = _selected_files(Path(selection)) if selection else None
-        early_config.pluginmanager.register(Recorder(Path(root), omit), RECORDER)
+        early_config.pluginmanager.register(start_recorder(Path(root), omit), RECORDER)
+
+
+def start_recorder(root: Path, omit: list[str] | None = None) -> BaseRecorder:
+    """The recorder for this Python (see `recorder`), started. `SPECMESH_RECORDER=coverage`
+    (internal: benchmarks and tests) takes coverage.py's on any Python."""
+    if sys.version_info >= (3, 12) and os.environ.get("SPECMESH_RECORDER") != "coverage":
+        from specmesh_tasks.affected.monitor import MonitorRecorder, free_tool_ids
+
+        tools = free_tool_ids()
+        if tools:
+            return MonitorRecorder(root, tools, omit)
+    from specmesh_tasks.affected.recorder import CoverageRecorder
+
+    return CoverageRecorder(root, omit)
 
 
 def _selected_files(select: Path) -> list[str]:
