@@ -57,12 +57,15 @@ _before_replace: Callable[[Path], None] | None = None
 
 
 def read_version(path: Path) -> tuple[bytes | None, FileVersion]:
-    """The file's bytes (None when it does not exist) and the version they are."""
+    """The file's bytes (None when it does not exist) and the version they are.
+
+    A path that is not a regular file raises NotRegularFileError and is never opened."""
     stamp = file_stamp(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         return None, MISSING
+    assert data is not None  # only a size limit gives None
     return data, FileVersion(settled(stamp), digest_bytes(data))
 
 

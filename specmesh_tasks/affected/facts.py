@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specmesh_tasks.freshness import Stamp, file_stamp, settled, stamp_from_row, stamp_to_row, unchanged
+from specmesh_tasks.fsutil import read_regular
 
 if TYPE_CHECKING:  # the readers load only when a file is (re)read: a stat-only run skips them
     from specmesh_tasks.affected.imports import ImportRef
@@ -101,8 +102,10 @@ class FactsCache:
         if usable and unchanged(entry.stamp, stamp):  # type: ignore[union-attr]
             return entry.facts  # type: ignore[union-attr]
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_regular(path)
+        except OSError:  # gone, unreadable, or not a regular file (a FIFO is never opened)
+            data = None
+        if data is None:
             return None
         digest = content_digest(data)
         if usable and entry.facts.digest == digest:  # type: ignore[union-attr]

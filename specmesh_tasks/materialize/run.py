@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from specmesh_tasks.formats.task_lines import FORMAT_VERSION
-from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, rel_posix, write_with_backup
+from specmesh_tasks.fsutil import (
+    MISSING,
+    ChangedSinceRead,
+    FileVersion,
+    NotRegularFileError,
+    read_version,
+    rel_posix,
+    write_with_backup,
+)
 from specmesh_tasks.materialize.adopt import adopt_tasks
 from specmesh_tasks.materialize.facts import FeatureFacts, feature_facts
 from specmesh_tasks.materialize.merge import merge_tasks
@@ -86,7 +94,8 @@ def _materialize(run: _Run) -> Outcome:
     tasks_path = run.feature_dir / "tasks.md"
     plan = _read(run, "plan.md")
     if plan is None:
-        return Outcome(run.rel("tasks.md"), "skipped", (f"{run.rel('plan.md')}: no plan yet; nothing to do",))
+        why = tuple(run.notes) or (f"{run.rel('plan.md')}: no plan yet; nothing to do",)  # unreadable, or none
+        return Outcome(run.rel("tasks.md"), "skipped", why)
     spec = _read(run, "spec.md")
     breakdown = parse_breakdown(plan.text, run.rel("plan.md"))
     run.notes.extend(f"{p.location}: {p.message}" for p in breakdown.problems)
@@ -108,6 +117,9 @@ def _read(run: _Run, name: str) -> _Text | None:
     path = run.feature_dir / name
     try:
         data, version = read_version(path)
+    except NotRegularFileError as exc:
+        run.notes.append(f"{run.rel(name)} is {exc.kind}, not a regular file; skipped")
+        return None
     except OSError as exc:
         data, version = None, MISSING
         if path.exists():

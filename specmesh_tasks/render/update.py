@@ -11,7 +11,14 @@ from enum import Enum
 from pathlib import Path
 
 from specmesh_tasks.errors import TemplateReferenceError
-from specmesh_tasks.fsutil import MISSING, ChangedSinceRead, FileVersion, read_version, write_with_backup
+from specmesh_tasks.fsutil import (
+    MISSING,
+    ChangedSinceRead,
+    FileVersion,
+    NotRegularFileError,
+    read_version,
+    write_with_backup,
+)
 from specmesh_tasks.model.spec import MarkerKind, Repo, SpecDoc
 
 PLAN_NAME = "plan.md"
@@ -113,6 +120,8 @@ class _Existing:
 def _read_plan(path: Path, rel: str) -> tuple[_Existing | None, str]:
     try:
         data, version = read_version(path)
+    except NotRegularFileError as exc:
+        return None, f"{rel} is {exc.kind}, not a regular file; skipped"
     except OSError as exc:
         return None, f"{rel}: cannot read: {exc.strerror or exc}"
     if data is None:

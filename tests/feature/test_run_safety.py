@@ -1,9 +1,11 @@
-"""Runs that cannot hang or interleave (contract §3, §9): a spec.md that is not a regular file, and
-the lock taken by every run that executes our tasks, whichever command line started it."""
+"""Runs that cannot hang or interleave (contract §3, §9): a spec.md, plan.md, tasks.md or test file that
+is not a regular file is never opened, and every run that executes our tasks takes the lock, whichever
+command line started it."""
 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -37,6 +39,37 @@ def test_a_spec_that_is_not_a_regular_file_never_hangs_a_command(
         assert f"{FOLDER} is a directory, not a regular file; skipped" in out
     else:
         assert result.returncode == 0, result.stderr
+
+
+PLAN_PIPE = ".specify/specs/features/sfees001-late-fees/plan.md"
+TASKS_PIPE = ".specify/specs/features/scatalog001-book-catalog/tasks.md"
+TEST_PIPE = "tests/test_zz_pipe.py"
+SKIPPED = "is a FIFO, not a regular file; skipped"
+
+
+@pytest.fixture
+def pipes(example_copy: Path) -> Path:
+    """The example with a FIFO in place of every kind of file we read: a spec, a plan, a tasks.md
+    and a test file (opening any of them for reading would wait for a writer for ever)."""
+    (example_copy / PIPE).parent.mkdir(parents=True)
+    for rel in (PIPE, PLAN_PIPE, TASKS_PIPE, TEST_PIPE):
+        (example_copy / rel).unlink(missing_ok=True)
+        os.mkfifo(example_copy / rel)
+    return example_copy
+
+
+@pytest.mark.parametrize("command", [(), ("list",), ("gates",), ("plan",), ("tasks",), ("trace",), ("test",)])
+def test_no_command_opens_a_fifo_named_like_a_file_we_read(run_specmesh: Run, pipes: Path,
+                                                           command: tuple[str, ...]) -> None:
+    result = run_specmesh(*command, cwd=pipes, timeout=120)  # a hang fails here, not for ever
+    out = result.stdout + result.stderr
+    assert "Traceback" not in out
+    named = {rel for rel in (PIPE, PLAN_PIPE, TASKS_PIPE, TEST_PIPE) if f"{rel} {SKIPPED}" in out}
+    expected = {(): {PIPE, TEST_PIPE, PLAN_PIPE, TASKS_PIPE}, ("gates",): {PIPE, TEST_PIPE},
+                ("plan",): {PLAN_PIPE}, ("tasks",): {PLAN_PIPE, TASKS_PIPE}}.get(command, set())
+    assert named == expected, out
+    assert result.returncode == (1 if expected else 0), out  # a plan that cannot be written needs attention
+    assert all(stat.S_ISFIFO((pipes / rel).stat().st_mode) for rel in (PIPE, PLAN_PIPE, TASKS_PIPE, TEST_PIPE))
 
 
 USER_DODO = "from specmesh_tasks.dodo import *  # noqa: F403\n"
