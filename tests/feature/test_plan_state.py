@@ -77,6 +77,54 @@ def test_sub_tasks_run_in_spec_path_order_whatever_the_hash_seed(example_copy: P
     assert plans == ["plan:S-CATALOG-001", "plan:S-FEES-001", "plan:S-LOAN-001", "plan:F-LOAN-001"]
 
 
+# The same run with every directory listing in reverse (os.scandir and os.listdir, which os.walk,
+# glob and pathlib use): the order a file system lists a folder in differs between machines (ext4
+# lists by name hash, tmpfs newest first), and no log, plan or order may follow it.
+REVERSED_LISTINGS = """
+import os, sys
+real_scandir, real_listdir = os.scandir, os.listdir
+
+class _Listed:
+    def __init__(self, entries): self.entries = iter(entries)
+    def __iter__(self): return self
+    def __next__(self): return next(self.entries)
+    def __enter__(self): return self
+    def __exit__(self, *exc): return False
+    def close(self): pass
+
+def scandir(path="."):
+    with real_scandir(path) as entries:
+        return _Listed(reversed(list(entries)))
+
+def listdir(path="."):
+    return list(reversed(real_listdir(path)))
+
+os.scandir, os.listdir = scandir, listdir
+from specmesh_tasks.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_logs_and_files_do_not_follow_the_order_a_folder_is_listed_in(example_copy: Path, tmp_path: Path) -> None:
+    import shutil
+
+    runs = []
+    for name, listing in (("listed", ""), ("reversed", "reversed")):
+        root = tmp_path / name / "library"
+        shutil.copytree(example_copy, root)
+        code = REVERSED_LISTINGS if listing else REVERSED_LISTINGS.replace("os.scandir, os.listdir = ", "_ = ")
+        args = ("--verbosity", "2", "gates", "plan", "tasks", "trace")
+        done = subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True,
+                              env={**os.environ, "SPECMESH_ROOT": str(root), "SOURCE_DATE_EPOCH": "1767225600"},
+                              timeout=300, check=False)
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.md"))}
+        runs.append((done.returncode, done.stdout.replace(str(root), "ROOT"), done.stderr.replace(str(root), "ROOT"),
+                     files))
+    assert "Traceback" not in runs[0][2] + runs[1][2]
+    assert re.findall(r"^\.  (plan:\S+)", runs[0][2], re.M)  # the log names the sub-tasks it ran
+    assert runs[0] == runs[1]
+
+
 def _block(root: Path) -> None:
     spec = root / LOAN / "spec.md"
     spec.write_text(spec.read_text(encoding="utf-8").replace(
