@@ -1,6 +1,7 @@
 """What a run records is what it read, and runs are the same from one to the next (contract §3):
-a spec changed while its plan renders is rendered again by the next run; sub-tasks run in spec
-path order whatever Python's hash seed; a blocked plan is reported by every run until it clears."""
+a spec changed while its plan renders (or a checkout of spec and plan) is rendered again by the
+next run; sub-tasks run in spec path order whatever Python's hash seed or the order a folder is
+listed in; a blocked plan is reported by every run until it clears."""
 
 from __future__ import annotations
 
@@ -50,6 +51,55 @@ def test_a_spec_changed_while_its_plan_renders_is_rendered_again_next_run(exampl
     healed = run_specmesh("plan", cwd=example_copy)
     assert healed.returncode == 0, healed.stderr
     assert "UC-LOAN-001 (Borrow a volume)" in plan.read_text(encoding="utf-8")
+    assert run_specmesh("plan", "--check", cwd=example_copy).returncode == 0
+
+
+# `git checkout` to a branch where the spec and its plan differ, landing after the `plan:S-LOAN-001`
+# action read the spec and before it writes the plan (the hook: just before the plan is updated).
+CHECKOUT_BEFORE_THE_WRITE = f"""
+import os, sys
+from pathlib import Path
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
+import specmesh_tasks.dodo as dodo
+from specmesh_tasks.render import feature
+
+real = feature.update_plan
+branch = Path(os.environ["OTHER_BRANCH"])
+
+def checkout_then_update(spec, *args, **kwargs):
+    if spec.path == "{LOAN}/spec.md":
+        for name in ("spec.md", "plan.md"):
+            (Path(args[2].root) / "{LOAN}" / name).write_bytes((branch / name).read_bytes())
+    return real(spec, *args, **kwargs)
+
+feature.update_plan = checkout_then_update
+sys.exit(DoitMain(ModuleTaskLoader(dodo)).run(["plan"]))
+"""
+
+
+def test_a_checkout_while_a_plan_renders_leaves_a_stale_plan_the_next_plan_run_heals(
+        example_copy: Path, tmp_path: Path, run_specmesh) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    other = tmp_path / "other-branch"  # the other branch: the use case renamed, its plan rendered from that
+    shutil.copytree(example_copy, other)
+    spec = other / LOAN / "spec.md"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Borrow a book", "Borrow a volume"), encoding="utf-8")
+    assert run_specmesh("plan", cwd=other).returncode == 0
+    assert "UC-LOAN-001 (Borrow a volume)" in (other / LOAN / "plan.md").read_text(encoding="utf-8")
+
+    racing = _run_python(CHECKOUT_BEFORE_THE_WRITE, example_copy, OTHER_BRANCH=str(other / LOAN))
+    assert racing.returncode == 0, racing.stderr
+    plan = example_copy / LOAN / "plan.md"
+    assert "UC-LOAN-001 (Borrow a book)" in plan.read_text(encoding="utf-8")  # from the spec the action read
+    stale = run_specmesh("gates", cwd=example_copy)
+    assert f"{LOAN}/plan.md" in stale.stdout and "SM402" in stale.stdout, stale.stdout
+    assert (example_copy / ".specify/.cache/doit.json").is_file()  # healed with the cache kept
+    healed = run_specmesh("plan", cwd=example_copy)
+    assert healed.returncode == 0, healed.stderr
+    assert "UC-LOAN-001 (Borrow a volume)" in plan.read_text(encoding="utf-8")
+    assert "SM402" not in run_specmesh("gates", cwd=example_copy).stdout
     assert run_specmesh("plan", "--check", cwd=example_copy).returncode == 0
 
 
