@@ -204,6 +204,24 @@ def test_an_unmanaged_plan_is_never_touched_until_adopted(plan: Callable, tree: 
     assert plan().returncode == 0 and mine.read_text(encoding="utf-8") == adopted
 
 
+def test_adopting_a_copy_of_the_template_keeps_no_placeholder_or_guidance(plan: Callable, tree: Path) -> None:
+    """Issue 13: `Created: {date}` was kept as the creation date and the template's guidance
+    comment was copied into the plan."""
+    mine = tree / LOAN / "plan.md"
+    mine.write_text(
+        "# Implementation Plan: Lending\n\n<!--\n  Template: Implementation Plan\n\n"
+        "  Purpose: Define technical approach and work breakdown for Feature implementation.\n-->\n\n"
+        "Plan ID: PLAN-{AREA}-{NNN}\nFeature Spec: S-LOAN-001\nCreated: {date}\nOwner: [ENGINEER / TEAM]\n\n"
+        "## 1. Summary\n\n- One-sentence summary of the change: mine\n", encoding="utf-8")
+    assert plan("plan:S-LOAN-001", "--adopt").returncode == 0
+    adopted = mine.read_text(encoding="utf-8")
+    assert "Created: 2026-01-01" in adopted and "{date}" not in adopted  # SOURCE_DATE_EPOCH's date
+    assert "Template: Implementation Plan" not in adopted and "Purpose: Define" not in adopted
+    assert "[ENGINEER / TEAM]" not in adopted and "{AREA}" not in adopted
+    assert "- One-sentence summary of the change: mine\n" in adopted
+    assert plan("plan:S-LOAN-001", "--check").returncode == 0
+
+
 def test_only_plans_that_show_a_changed_overview_item_are_rerun(plan: Callable, tree: Path) -> None:
     unblock(tree)
     assert plan().returncode == 0
