@@ -14,6 +14,7 @@ import os
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from specmesh_tasks.errors import TemplateReferenceError
@@ -105,10 +106,22 @@ def _environment(cache_dir: Path | None, folder: Path | None, root: Path | None)
                 mtime = path.stat().st_mtime_ns
                 return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime_ns == mtime
 
+        class CheckedBytecodeCache(FileSystemBytecodeCache):  # type: ignore[misc]  # jinja2's own types
+            """Jinja's file cache, which loads any marshalled value after a valid header: one that
+            is not compiled code (a damaged file) is set aside, and the template compiled again."""
+
+            def load_bytecode(self, bucket: Any) -> None:
+                super().load_bytecode(bucket)
+                if bucket.code is not None and not isinstance(bucket.code, CodeType):
+                    from specmesh_tasks.state import set_aside
+
+                    set_aside(Path(self._get_cache_filename(bucket)), "not compiled template code")
+                    bucket.reset()
+
         bytecode = None
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(cache_dir))
+            bytecode = CheckedBytecodeCache(str(cache_dir))
         env = SandboxedEnvironment(
             loader=TextLoader(), undefined=StrictUndefined, autoescape=False, trim_blocks=True,
             lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize, bytecode_cache=bytecode,
