@@ -107,3 +107,52 @@ def test_plain_doit_through_a_user_dodo_takes_the_lock(example_copy: Path, holde
     holder.wait()
     done = plain_doit(example_copy, "plan")
     assert done.returncode == 0, done.stderr
+
+
+LOAN = ".specify/specs/features/sloan001-book-lending"
+# An editor's save (temp file + rename) of plan.md and of tasks.md, each landing in the last
+# moment before our rename of that file (the hook `fsutil._before_replace`), once each.
+SAVE_IN_THE_WINDOW = """
+import os, sys
+from pathlib import Path
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
+import specmesh_tasks.dodo as dodo
+from specmesh_tasks import fsutil
+
+edits = {
+    "plan.md": ("## 12. Notes", "Saved by a person during the run.\\n\\n## 12. Notes"),
+    "tasks.md": ("- [ ] [T-302]", "- [x] [T-302]"),
+}
+
+def editor_save(path):
+    old, new = edits.pop(path.name, (None, None))
+    if old is None or "sloan001" not in str(path):
+        return
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    tmp = path.with_name(path.name + ".swp")
+    tmp.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.replace(tmp, path)
+
+fsutil._before_replace = editor_save
+sys.exit(DoitMain(ModuleTaskLoader(dodo)).run(["plan", "tasks"]))
+"""
+
+
+def test_a_save_during_the_run_is_kept_end_to_end(example_copy: Path, run_specmesh: Run) -> None:
+    spec = example_copy / LOAN / "spec.md"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Borrow a book", "Borrow a volume"), encoding="utf-8")
+    plan = example_copy / LOAN / "plan.md"
+    text = plan.read_text(encoding="utf-8").replace("\n## 11.", "\n## 12. Notes\n\nMine.\n\n## 11.", 1)
+    plan.write_text(text.replace("-> T-301, T-302", "-> T-301, T-302, T-303"), encoding="utf-8")  # a new task
+    done = subprocess.run([sys.executable, "-c", SAVE_IN_THE_WINDOW], cwd=example_copy,
+                          env={**os.environ, "SPECMESH_ROOT": str(example_copy)}, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    text = plan.read_text(encoding="utf-8")
+    assert "Saved by a person during the run." in text and "UC-LOAN-001 (Borrow a volume)" in text
+    tasks = (example_copy / LOAN / "tasks.md").read_text(encoding="utf-8")
+    assert "- [x] [T-302]" in tasks and "[T-303]" in tasks
+    assert not list((example_copy / LOAN).glob("*.swp")) and not list((example_copy / LOAN).glob(".*.tmp"))
+    assert run_specmesh("plan", "--check", cwd=example_copy).returncode == 0
