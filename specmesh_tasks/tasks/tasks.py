@@ -1,8 +1,9 @@
 """`doit tasks`: one `tasks:<Spec ID>` sub-task per feature and fix, materializing its tasks.md.
 
 Each sub-task depends on that feature's plan.md and spec.md only (plan.md is the target of
-`plan:<ID>`, so doit runs the plan first) and has tasks.md as its target. Declaring them reads no
-Markdown: the spec entries come from the header cache.
+`plan:<ID>`, so doit runs the plan first) and has tasks.md as its target; doit records them as the
+action read them (`doitdb.read_inputs`), so an edit during the action makes the next run materialize
+again. Declaring them reads no Markdown: the spec entries come from the header cache.
 
 Options (doit parameters, on the group and on one sub-task): `--check` (exit 1 with a unified
 diff when tasks.md would change; writes nothing), `--adopt` (convert an unmanaged tasks.md),
@@ -79,9 +80,10 @@ def _declare(group: Flags) -> Iterator[dict[str, Any] | FeatureTask]:
         # A plan.md that does not exist yet cannot be a file_dep: when its plan is blocked and never
         # written, doit fails at saving success (exit 2). Without one, the sub-task notes "no plan
         # yet"; the plan's appearance later changes the file_dep list, which makes it run again.
-        yield feature_task(BASENAME, name, [(run_subtask, [root, entry.folder, name, group])],
-                           [plan, entry.file] if plan in files else [entry.file], [f"{entry.folder}/tasks.md"],
-                           f"tasks.md of {entry.folder.rsplit('/', 1)[-1]}", PARAMS, run=any(group[:3]))
+        inputs = [plan, entry.file] if plan in files else [entry.file]
+        yield feature_task(BASENAME, name, [(run_subtask, [root, entry.folder, name, group, inputs])], inputs,
+                           [f"{entry.folder}/tasks.md"], f"tasks.md of {entry.folder.rsplit('/', 1)[-1]}", PARAMS,
+                           run=any(group[:3]))
 
 
 def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
@@ -93,13 +95,16 @@ def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
     return None if runlog.reported(Path(root)) else plan_summary(root, planned)
 
 
-def run_subtask(root: str, feature_dir: str, name: str, group: Flags, check: bool = False, adopt: bool = False,
-                done_from_git: bool = False, ref: str = "") -> TaskFailed | None:
-    """The action of `tasks:<name>`: group options or its own, then materialize and report."""
+def run_subtask(root: str, feature_dir: str, name: str, group: Flags, inputs: list[str], check: bool = False,
+                adopt: bool = False, done_from_git: bool = False, ref: str = "") -> TaskFailed | dict[str, Any]:
+    """The action of `tasks:<name>`: group options or its own, then materialize and report. doit
+    records the inputs as this action read them."""
+    from specmesh_tasks.doitdb import read_inputs
     from specmesh_tasks.materialize.gitdone import GitError
     from specmesh_tasks.materialize.options import Options
     from specmesh_tasks.materialize.run import materialize_feature
 
+    seen = read_inputs(inputs)  # before anything is read: a later edit makes the next run materialize again
     options = Options(*group).merged(Options(check, adopt, done_from_git, ref))
     try:
         outcome = materialize_feature(Path(root), Path(feature_dir), options)
@@ -108,7 +113,7 @@ def run_subtask(root: str, feature_dir: str, name: str, group: Flags, check: boo
     _report(name, outcome.notes, outcome.action, outcome.tasks_rel)
     if outcome.diff:
         return TaskFailed(f"{outcome.tasks_rel} would change (`specmesh tasks` updates it):\n{outcome.diff}")
-    return None
+    return seen
 
 
 def check_all(root: str, checked: list[tuple[str, str]], group: Flags) -> TaskFailed | None:

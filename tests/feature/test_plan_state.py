@@ -103,6 +103,44 @@ def test_a_checkout_while_a_plan_renders_leaves_a_stale_plan_the_next_plan_run_h
     assert run_specmesh("plan", "--check", cwd=example_copy).returncode == 0
 
 
+# The same for `tasks:S-LOAN-001`: its plan.md changes (a new task in the Work Breakdown) after
+# the action read it and wrote tasks.md, before doit records what the task read.
+PLAN_EDITED_DURING_TASKS = f"""
+import sys
+from pathlib import Path
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
+import specmesh_tasks.dodo as dodo
+from specmesh_tasks.materialize import run
+
+real = run.materialize_feature
+
+def materialize_then_edit(root, feature_dir, *args, **kwargs):
+    outcome = real(root, feature_dir, *args, **kwargs)
+    if str(feature_dir).endswith("{LOAN}"):
+        plan = Path(root) / feature_dir / "plan.md"
+        plan.write_text(plan.read_text().replace("-> T-301, T-302", "-> T-301, T-302, T-303"))
+    return outcome
+
+run.materialize_feature = materialize_then_edit
+sys.exit(DoitMain(ModuleTaskLoader(dodo)).run(["tasks"]))
+"""
+
+
+def test_a_plan_changed_while_its_tasks_materialize_is_materialized_again_next_run(
+        example_copy: Path, run_specmesh) -> None:  # type: ignore[no-untyped-def]
+    tasks = example_copy / LOAN / "tasks.md"
+    spec = example_copy / LOAN / "spec.md"  # so the tasks sub-task runs (its spec changed)
+    spec.write_text(spec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    racing = _run_python(PLAN_EDITED_DURING_TASKS, example_copy)
+    assert racing.returncode == 0, racing.stderr
+    assert "[T-303]" not in tasks.read_text(encoding="utf-8")  # made from the plan it read
+    healed = run_specmesh("tasks", cwd=example_copy)
+    assert healed.returncode == 0, healed.stderr
+    assert "[T-303]" in tasks.read_text(encoding="utf-8")
+    assert run_specmesh("tasks", "--check", cwd=example_copy).returncode == 0
+
+
 RUN_ORDER = """
 import sys
 from doit.cmd_base import ModuleTaskLoader
