@@ -8,7 +8,8 @@ listed). Its state, most urgent first:
 
 - `failing`: a citing test failed or errored in its last result;
 - `suspect`: a citing test would be selected by `specmesh test` because the requirement's text
-  (or its use case's) changed since that test file last passed (`affected.select.stale_citations`);
+  (or its use case's) changed since that test file last passed (`affected.select.stale_citations`),
+  and some citing test has a passing result;
 - `not-run`: cited, but no citing test has a passing result (never run, or skipped);
 - `covered`: cited, and the citing tests' last results passed;
 - `untested`: no test cites it.
@@ -107,9 +108,12 @@ def decide_state(tests: tuple[TestRef, ...], suspect: bool) -> tuple[TraceState,
     if failed:
         name = failed[0].id.rpartition("::")[2] or failed[0].id
         return TraceState.FAILING, f"{name} {failed[0].result}" + _more(len(failed))
-    if suspect:
-        return TraceState.SUSPECT, "its text changed since its tests last passed"
     passed = sum(1 for t in tests if t.result == "passed")
+    # Suspect means changed since a citing test last passed: a citation only a never-run test
+    # makes (a new test in a file that passed before) is not-run, as `specmesh test` selects
+    # that file for its own change, not for a spec reason.
+    if suspect and passed:
+        return TraceState.SUSPECT, "its text changed since its tests last passed"
     if not passed:
         skipped = any(t.result == "skipped" for t in tests)
         return TraceState.NOT_RUN, "its tests were skipped" if skipped else "its tests have never run"

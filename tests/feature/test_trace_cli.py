@@ -94,11 +94,15 @@ def test_every_state_occurs_and_each_means_what_the_contract_says(project: Path,
     # not-run: a new test cites SC-LOAN-001 and has never run
     (project / "tests" / "test_speed.py").write_text(
         'import pytest\n\n\n@pytest.mark.spec("SC-LOAN-001")\ndef test_loan_is_quick():\n    pass\n', encoding="utf-8")
+    # not-run too: a new test in a file that passed before cites SC-FEES-001 (its text did not change)
+    with (project / "tests" / "test_fees.py").open("a", encoding="utf-8") as fees:
+        fees.write('\n\n@pytest.mark.spec("SC-FEES-001")\ndef test_fees_are_paid_soon() -> None:\n    pass\n')
     found = states(trace_json(run_specmesh, project))
     assert found["FR-LOAN-003"] == "failing"
     assert found["BR-001"] == "failing"  # cited by the same test
     assert found["FR-LOAN-006"] == "suspect"
     assert found["SC-LOAN-001"] == "not-run"
+    assert found["SC-FEES-001"] == "not-run"
     assert found["FR-LOAN-001"] == "covered"
     assert found["SC-LOAN-002"] == "untested"
     assert set(found.values()) == {"failing", "suspect", "not-run", "covered", "untested"}

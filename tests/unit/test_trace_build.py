@@ -114,6 +114,8 @@ def passed(*nodes: str) -> dict[str, LastResult]:
     (("skipped",), False, TraceState.NOT_RUN),
     (("passed", None), False, TraceState.COVERED),
     (("passed",), True, TraceState.SUSPECT),
+    ((None,), True, TraceState.NOT_RUN),  # a new citation by a test that never ran
+    (("skipped",), True, TraceState.NOT_RUN),
     (("passed", "failed"), True, TraceState.FAILING),
     (("error",), False, TraceState.FAILING),
 ])
