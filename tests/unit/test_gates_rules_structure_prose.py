@@ -101,3 +101,13 @@ def test_header_placeholders_are_left_to_sm221_and_the_base_tree_is_clean(gate: 
                                                                           "Author: [OWNER]")))
     assert _prose(found) == [] and "SM221" in {f.code for f in found}
     assert _prose(gate(BASE)) == []
+
+
+def test_a_prompt_followed_by_a_colon_is_left_prose_but_a_link_definition_is_not(gate: Gate) -> None:
+    # The template's alternate flows read `- [Condition 1]: [期待される動作]`; a person who wrote
+    # only the behaviour left the condition's prompt. A link reference definition is not prose.
+    block = ("### UC-LOAN-002: Return a book\n\n**Alternate Flows:**\n- [Condition 1]: 延滞として扱う\n"
+             "- [Condition 2]: [期待される動作]\n\n[Figure 1]: ./figure-1.png\n\n"
+             "## 5. Functional")
+    found = gate(edit(LOAN, "## 5. Functional", block))
+    assert [m for _, m in _prose(found)] == ['"[Condition 1]"', '"[Condition 2]"', '"[期待される動作]"']

@@ -28,8 +28,11 @@ from specmesh_tasks.gates.index import is_approved, usable_spec_id
 from specmesh_tasks.model.ids import kind_of
 from specmesh_tasks.model.spec import Location, SpecDoc
 
-# A bracket that is not a link (`[x](url)`, `[x][ref]`, `[x]: url`), an image or a nested bracket.
-_BRACKET = re.compile(r"(?<![!\]\\])\[([^\[\]\n]{1,80})\](?![(\[:])")
+# A bracket that is not a link (`[x](url)`, `[x][ref]`), an image or a nested bracket.
+_BRACKET = re.compile(r"(?<![!\]\\])\[([^\[\]\n]{1,80})\](?![(\[])")
+# A link reference definition (`[label]: url` at the start of a line): its label is no prompt.
+# `- [Condition 1]: the book is out` is a list item whose prompt is left, not a definition.
+_LINK_DEFINITION = re.compile(r" {0,3}\[[^\[\]\n]{1,80}\]:(?!\s*\[)")
 # A brace variable not glued to an ID (`S-{AREA}-001` is an unfilled ID, SM221) nor JSON-like.
 _BRACE = re.compile(r"(?<![\w{-])\{([^{}\n:\"']{1,40})\}(?![\w}-])")
 _CHOICES = re.compile(r"\S\s+[|/]\s+\S")
@@ -41,6 +44,8 @@ _NOT_A_PROMPT = re.compile(r"^(?:P\d|[ xX]|\^.*)$")  # a priority tag, a checkbo
 
 def prompts_in(line: str) -> list[str]:
     """The template prompts on one line of prose (code spans already blanked), in order."""
+    if _LINK_DEFINITION.match(line):
+        return []
     found = [m.group(0) for m in _BRACKET.finditer(line) if _is_prompt(m.group(1))]
     found.extend(m.group(0) for m in _BRACE.finditer(line) if m.group(1).strip())
     return found
