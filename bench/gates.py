@@ -138,7 +138,8 @@ def matrix(n: int) -> str:
     screens = {s: {"name": s, "masters": [MASTERS[k]], "apis": [APIS[k], APIS[k + 10]]}
                for k, s in enumerate(SCREENS)}
     features = {f"S-{area(i)}-001": {"title": f"機能 {i}", "screens": [SCREENS[i % 10]],
-                                     "masters": [MASTERS[i % 10]], "apis": [APIS[i % 20]]} for i in range(n)}
+                                     "masters": sorted({MASTERS[i % 10], MASTERS[(i + 3) % 10]}),
+                                     "apis": sorted({APIS[i % 20], APIS[(i + 7) % 20]})} for i in range(n)}
     permissions = {api: ["*"] for api in APIS}
     return json.dumps({"screens": screens, "features": features, "permissions": permissions},
                       ensure_ascii=False, indent=1) + "\n"
