@@ -52,7 +52,10 @@ def _present_kinds(repo: Repo, index: RepoIndex) -> set[IdKind]:
     summary="an ID is referenced but defined nowhere (master, API, rule, screen, feature, use case, FR)",
     rationale="A reference to nothing is a typo or a missing Spec-First step (the domain or screen spec "
               "must define an item before features use it). Area-less IDs (`UC-001`) resolve inside "
-              "their own feature; `M-USER` finds `### M-USER-001`; `API-AUTH-*` needs one match.",
+              "their own feature; `M-USER` finds `### M-USER-001`; `API-AUTH-*` needs one match. "
+              "History is no reference: rows of Clarifications and Changelog tables and `### "
+              "Clarification (date)` notes (`M-TENANT を削除`) are not read for IDs. A feature the "
+              "Feature Index lists as Backlog is SM241, a warning.",
     bad_example="## 2.1 Master Data Dependencies\n| Master ID | Name | Usage |\n|---|---|---|\n"
                 "| M-FOO | Foo | read |          (no `### M-FOO` in the domain spec)",
     good_example="## 2.1 Master Data Dependencies\n| Master ID | Name | Usage |\n|---|---|---|\n"

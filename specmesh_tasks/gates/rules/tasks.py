@@ -215,7 +215,9 @@ def check_task_references(repo: Repo, ctx: RuleContext) -> Iterator[Finding]:
 @rule(
     code=codes.PHANTOM_COMPLETION, name="phantom-completion", severity="error",
     summary="a task marked done names a file that does not exist",
-    rationale="A ticked task whose file is missing was not done (agents tick boxes optimistically).",
+    rationale="A ticked task whose file is missing was not done (agents tick boxes optimistically). "
+              "Checked on the task lines of a managed tasks.md only, a path looked up from the root and "
+              "from the feature's folder; an unmanaged tasks.md gets SM420 alone.",
     bad_example="- [x] [T-102] Implement borrowing in lending/loans.py   (no such file)",
     good_example="- [x] [T-102] Implement borrowing in lending/loans.py   (the file exists)",
     fix="Untick the task, or correct the path it names (root- or feature-relative).",
