@@ -68,9 +68,13 @@ def test_file(i: int) -> str:
 
 
 def make_tree(root: Path, n: int) -> None:
+    """The gates bench's tree with tasks, tests and the files the done tasks name: it passes the
+    gates, so the yardstick formats no findings."""
     generate(root, n)
+    (root / "src").mkdir(parents=True, exist_ok=True)
     for i in range(n):
         (root / feature_dir(i) / "tasks.md").write_text(tasks_md(i), encoding="utf-8")
+        (root / "src" / f"m{i}.py").write_text(f"FEATURE = {i}\n", encoding="utf-8")
         (root / "tests" / f"test_f{i:04d}.py").parent.mkdir(exist_ok=True)
         (root / "tests" / f"test_f{i:04d}.py").write_text(test_file(i), encoding="utf-8")
     (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', encoding="utf-8")
