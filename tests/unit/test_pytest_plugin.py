@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -98,29 +97,35 @@ def test_file_level_tag_selects_every_test_of_the_file(pytester: pytest.Pytester
     result.assert_outcomes(passed=7, deselected=1)
 
 
-def test_spec_id_of_a_use_case_selects_the_tests_of_its_frs(pytester: pytest.Pytester) -> None:
-    spec = textwrap.dedent("""\
-        # Feature Spec: Lending
+LENDING_SPEC = """\
+# Feature Spec: Lending
 
-        Spec Type: Feature
-        Spec ID: S-LOAN-001
-        Status: Approved
+Spec Type: Feature
+Spec ID: S-LOAN-001
+Status: Approved
 
-        ## 4. User Stories / Use Cases
+## 4. User Stories / Use Cases
 
-        ### UC-LOAN-001: Borrow a book
+### UC-LOAN-001: Borrow a book
 
-        **Priority:** P1
+**Priority:** P1
 
-        ## 5. Functional Requirements (FR)
+## 5. Functional Requirements (FR)
 
-        | FR ID | Description | Related UC | Priority |
-        |-------|-------------|------------|----------|
-        | FR-LOAN-004 | Refuse over the limit | UC-LOAN-001 | P1 |
-        """)
+| FR ID | Description | Related UC | Priority |
+|-------|-------------|------------|----------|
+| FR-LOAN-004 | Refuse over the limit | UC-LOAN-001 | P1 |
+"""
+
+
+def write_lending_spec(pytester: pytest.Pytester) -> None:
     spec_file = pytester.path / ".specify" / "specs" / "features" / "sloan001" / "spec.md"
     spec_file.parent.mkdir(parents=True)
-    spec_file.write_text(spec)
+    spec_file.write_text(LENDING_SPEC)
+
+
+def test_spec_id_of_a_use_case_selects_the_tests_of_its_frs(pytester: pytest.Pytester) -> None:
+    write_lending_spec(pytester)
     pytester.makepyfile(test_loans=TESTS.replace("# @spec S-LOAN-001\n", ""))
     result = pytester.runpytest(*PLUGIN, "-v", "--spec-id", "UC-LOAN-001")
     result.assert_outcomes(passed=2, deselected=5)
@@ -134,19 +139,7 @@ def test_spec_id_of_a_use_case_selects_the_tests_of_its_frs(pytester: pytest.Pyt
     ("S-LOAN-001/FR-LOAN-004", None),
 ])
 def test_an_id_defined_nowhere_is_warned_about(pytester: pytest.Pytester, wanted: str, warning: str | None) -> None:
-    spec_file = pytester.path / ".specify" / "specs" / "features" / "sloan001" / "spec.md"
-    spec_file.parent.mkdir(parents=True)
-    spec_file.write_text(textwrap.dedent("""\
-        Spec Type: Feature
-        Spec ID: S-LOAN-001
-        Status: Approved
-
-        ### UC-LOAN-001: Borrow a book
-
-        | FR ID | Description | Related UC | Priority |
-        |-------|-------------|------------|----------|
-        | FR-LOAN-004 | Refuse over the limit | UC-LOAN-001 | P1 |
-        """))
+    write_lending_spec(pytester)
     pytester.makepyfile(test_loans=TESTS)
     result = pytester.runpytest_subprocess(*PLUGIN, "--spec-id", wanted)
     warned = [line for line in result.outlines if "SpecIdWarning" in line]
