@@ -463,3 +463,38 @@ def test_ci_runs_the_suite_on_the_oldest_and_newest_supported_python(tmp_path: P
     assert "--error-on-missing-interpreters" in line and "tests_all_pythons" in line
     assert f"--python {pythons[0]} {pythons[-1]}" in line
 
+
+
+def run_nox(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`nox ARGS` over a copy of the noxfile in `cwd`, with exactly the environment `env`."""
+    shutil.copy(REPO / "noxfile.py", cwd / "noxfile.py")
+    return subprocess.run([sys.executable, "-m", "nox", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_a_missing_interpreter_is_skipped_on_a_workstation_and_fails_in_ci(tmp_path: Path) -> None:
+    bare = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYENV_ROOT": str(tmp_path / "no-pyenv")}
+    missing = next(v for v in ("3.10", "3.13", "3.12") if not shutil.which(f"python{v}", path=bare["PATH"]))
+    session = f"tests_all_pythons-{missing}"
+    workstation = run_nox(tmp_path, bare, "-s", session)
+    assert workstation.returncode == 0 and "skipped" in workstation.stderr, workstation.stderr
+    ci = run_nox(tmp_path, bare | {"CI": "true"}, "-s", session)
+    assert ci.returncode != 0 and f"interpreter {missing} not found" in ci.stderr, ci.stderr
+
+
+def test_the_ci_stage_sessions_reuse_their_virtualenv_and_skip_an_unneeded_pip(tmp_path: Path) -> None:
+    """The CI-stage sessions keep their virtualenv; pip runs again only for a new pyproject.toml."""
+    for name in ("gates", "drift", "affected"):
+        decorator = ast.unparse(nox_sessions()[name].decorator_list[0])
+        assert "reuse_venv=True" in decorator, name
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    code = (f"class Venv:\n    location = {str(venv)!r}\n"
+            "class Session:\n    virtualenv = Venv()\n"
+            "    def install(self, *args):\n        print('pip', *args)\n"
+            "for _ in range(2):\n    ns['install_project'](Session())\n"
+            "open('pyproject.toml', 'a').write('# changed\\n')\n"
+            "ns['install_project'](Session())\n")
+    env = clean_env() | {"PYENV_ROOT": str(tmp_path / "no-pyenv")}
+    assert run_noxfile(code, tmp_path, env).splitlines() == ["pip -e .", "pip -e ."]
