@@ -75,7 +75,8 @@ class SpecmeshMain(DoitMain):  # type: ignore[misc]
     def explain(self, command: Any, args: Sequence[str], error: Exception) -> str:
         """The one line (without `error: `) for a user error doit raised in `command`."""
         if isinstance(error, CmdParseError):
-            own = doit_errors.option_names(command.get_options())
+            # `--root DIR` is ours (taken out before doit parses), so a typo of it is a near miss too
+            own = [*doit_errors.option_names(command.get_options()), "--root"]
             return doit_errors.bad_option(str(error), args, command.get_name(), own, self.task_options)
         if isinstance(error, InvalidCommand) and error.not_found is not None:
             tasks = [task.name for task in getattr(command, "task_list", None) or ()]

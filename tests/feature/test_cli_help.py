@@ -74,6 +74,7 @@ def test_version_names_ours_doits_and_pythons(run_specmesh, tmp_path: Path) -> N
     (["plan:S-LOAN-001", "--chek"], "error: unknown option --chek for plan:S-LOAN-001; did you mean --check?"),
     (["gatse"], "error: unknown task or command 'gatse'; did you mean 'gates'?"),
     (["list", "--foo"], "error: unknown option --foo for list; see `specmesh help list`"),
+    (["--rot", "x", "gates"], "error: unknown option --rot; did you mean --root?"),
 ])
 def test_a_bad_command_line_is_one_line_and_exit_3(run_specmesh, example_copy: Path, argv: list[str],  # type: ignore[no-untyped-def]
                                                    line: str) -> None:
