@@ -50,7 +50,7 @@ nox.options.error_on_missing_interpreters = "CI" in os.environ
 def tests(session: nox.Session) -> None:
     """The whole test suite (the README's test command)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(python=PYTHONS)

@@ -28,7 +28,7 @@ README = REPO / "README.md"
 
 # Blocks another test runs as pasted, by a line they hold -> that test.
 RUN_ELSEWHERE = {
-    'pip install -e ".[test]" && pytest': "tests/unit/test_readme_ci.py (and .ci/run runs it)",
+    'pip install -e ".[test]" && pytest -n auto': "tests/unit/test_readme_ci.py (and .ci/run runs it)",
     "repo: local": "test_ci_stages.py::test_the_hooks_pass_on_a_clean_tree (pre-commit run)",
     "default_tasks": "test_user_dodo.py (doit, doit clean, doit forget, doit watch)",
 }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 MAIN_JOB = "pip install -e . && doit"
-TEST_JOB = 'pip install -e ".[test]" && pytest'
+TEST_JOB = 'pip install -e ".[test]" && pytest -n auto'
 
 
 def test_ci_runs_exactly_the_readme_commands() -> None:
