@@ -91,10 +91,11 @@ def find_prompt(old: PlanScan, prompt: str, covered: set[int], *, exact: bool) -
 
 
 def _note_answered(old: PlanScan, prompt: str, covered: set[int], name: str, notes: list[str]) -> bool:
-    """Note that the person's answer to `prompt` is kept instead of answer `name` (True if so)."""
+    """Note (`LINE: ...`; the caller adds the file) that the person's answer to `prompt` is kept
+    instead of answer `name` (True if so)."""
     answered = find_prompt(old, prompt, covered, exact=False) if prompt.strip() else -1
     if answered >= 0:
-        notes.append(f"line {answered + 1}: kept the hand-written answer to {prompt.strip()!r}; "
+        notes.append(f"{answered + 1}: kept the hand-written answer to {prompt.strip()!r}; "
                      f"generated answer '{name}' not inserted")
     return answered >= 0
 

@@ -94,8 +94,10 @@ def merge(existing: str, rendered: Rendered, *, force: bool = False, path: str =
     for slot in old.slots:
         _merge_slot(slot, new, rendered, path, force, edits, conflicts, notes)
     covered = old.covered()
-    fills = fill.new_lines(old, new, rendered, covered, notes)
-    block_fills, placed = fill.new_blocks(old, new, rendered, covered, notes)
+    fill_notes: list[str] = []  # "LINE: ..." -> "path:LINE: ...", so a note names its file
+    fills = fill.new_lines(old, new, rendered, covered, fill_notes)
+    block_fills, placed = fill.new_blocks(old, new, rendered, covered, fill_notes)
+    notes += [f"{path}:{note}" for note in fill_notes]
     edits += [_Edit(f.index, f.index, list(f.lines)) for f in fills]
     inserts = {f.index: list(f.lines) for f in block_fills}
     for slot in new.slots:

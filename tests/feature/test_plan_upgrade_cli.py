@@ -8,6 +8,7 @@ gets nothing inserted. That is neither an edit (no conflict) nor a stale plan af
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -62,7 +63,8 @@ def test_an_old_plan_gains_the_new_answers_and_keeps_the_persons(run_specmesh: R
     assert upgraded.returncode == 0, upgraded.stderr  # no conflict, nothing blocked
     assert "Traceback" not in upgraded.stderr
     assert not list(old.rglob("*.orig*"))  # not an edit: nothing backed up, no conflict
-    assert "kept the hand-written answer to '- Failure modes and how they are handled:'" in upgraded.stderr
+    kept = r"^note: \S+/plan\.md:\d+: kept the hand-written answer to '- Failure modes and how they are handled:'"
+    assert re.search(kept, upgraded.stderr, re.MULTILINE), upgraded.stderr  # the note names its file and line
     for name, target in PLANS.items():
         text = (old / target).read_text(encoding="utf-8")
         assert text != before[name]
