@@ -60,10 +60,10 @@ RUN_COMMANDS = frozenset({"run"})
 
 
 def creators_for(args: Sequence[str]) -> tuple[str, ...] | None:
-    """The task creators a run needs when it starts with our task names; None means all of them."""
-    words = list(args)
-    if words and words[0] in RUN_COMMANDS:
-        words = words[1:]
+    """The task creators a run needs when it starts with our task names (after doit's run options:
+    `specmesh -q plan`, `-n 2 test`); None means all of them."""
+    typed = list(args)
+    words = _without_run_options(typed[1:] if typed[:1] and typed[0] in RUN_COMMANDS else typed)
     if not words or words[0].split(":", 1)[0] not in CREATORS:
         return None
     needed: set[str] = set()
@@ -72,6 +72,38 @@ def creators_for(args: Sequence[str]) -> tuple[str, ...] | None:
         if not word.startswith("-") and base in CREATORS:
             needed.update(CREATORS[base])
     return tuple(sorted(needed))
+
+
+def _without_run_options(words: list[str]) -> list[str] | None:
+    """`words` after the leading options of doit's `run` (`--reporter quiet`, `-n 2`, `-v2`,
+    `--db-file=F`); None when a leading word is not one of them."""
+    takes_value, flags = _run_options()
+    while words and words[0].startswith("-"):
+        word, name = words[0], words[0].split("=", 1)[0]
+        if name in flags or (name in takes_value and "=" in words[0]):
+            words = words[1:]
+        elif name in takes_value:
+            words = words[2:]
+        elif not word.startswith("--") and word[:2] in takes_value:  # `-n2`
+            words = words[1:]
+        else:
+            return None
+    return words
+
+
+def _run_options() -> tuple[frozenset[str], frozenset[str]]:
+    """(options that take a value, flags) of doit's `run` command, as `-n` and `--process`."""
+    from doit.cmd_base import DoitCmdBase
+    from doit.cmd_run import Run
+
+    takes_value: set[str] = set()
+    flags: set[str] = set()
+    for option in (*DoitCmdBase.base_options, *Run.cmd_options):
+        names = {f"-{option['short']}" if option.get("short") else "",
+                 f"--{option['long']}" if option.get("long") else "",
+                 f"--{option['inverse']}" if option.get("inverse") else ""} - {""}
+        (flags if option["type"] is bool else takes_value).update(names)
+    return frozenset(takes_value), frozenset(flags)
 
 
 def quiet_to_reporter(args: list[str]) -> list[str]:

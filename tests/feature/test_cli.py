@@ -63,7 +63,11 @@ def test_only_the_creators_a_command_line_needs_are_declared() -> None:
     assert creators_for(["tasks:S-LOAN-001", "--check"]) == ("task_plan", "task_tasks")
     assert creators_for(["run", "gates", "plan"]) == ("task_gates", "task_plan")
     assert creators_for([]) is None  # the default tasks: everything
-    assert creators_for(["list"]) is None and creators_for(["-v", "2", "plan"]) is None
+    assert creators_for(["list"]) is None
+    # doit's run options before the task (`specmesh -q plan` runs with `--reporter quiet`)
+    assert creators_for(["-v", "2", "plan"]) == creators_for(["--reporter", "quiet", "plan"]) == ("task_plan",)
+    assert creators_for(["-n2", "--continue", "--db-file=x", "test"]) == ("task_test",)
+    assert creators_for(["-n", "2"]) is None and creators_for(["--no-such", "plan"]) is None
     assert is_run([]) and is_run(["plan"]) and is_run(["-n", "2"])
     assert not is_run(["list"]) and not is_run(["watch"]) and not is_run(["help", "plan"])
 
