@@ -85,6 +85,26 @@ def task_line(tags: list[str | None], description: str) -> str:
     return "- [ ] " + " ".join(f"[{tag}]" for tag in tags if tag) + " " + description
 
 
+class ListItem(NamedTuple):
+    """A Markdown list item's line, read by `list_item`."""
+
+    indent: str
+    checked: bool | None  # None: no checkbox
+    text: str  # after the bullet and the checkbox
+
+
+def list_item(line: str) -> ListItem | None:
+    """A line read as a list item (`- text`, `* [x] text`, `1. text`, `2) text`); None when it is not one.
+    The one list-item grammar: task lines, the Work Breakdown and the spec prose a plan quotes."""
+    item = LIST_ITEM.match(line)
+    if item is None:
+        return None
+    box = _CHECKBOX.match(item.group("body"))
+    if box is None:
+        return ListItem(item.group("indent"), None, item.group("body"))
+    return ListItem(item.group("indent"), box.group("mark") != " ", box.group("rest"))
+
+
 class GroupLine(NamedTuple):
     """A task group's line or heading, read by `task_group`."""
 

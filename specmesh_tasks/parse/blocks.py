@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from specmesh_tasks.formats.task_lines import list_item
 from specmesh_tasks.model.ids import IdKind
 from specmesh_tasks.model.spec import Section, SpecKind
 from specmesh_tasks.parse.context import Collected, SpecContext
@@ -20,7 +21,6 @@ from specmesh_tasks.parse.scan import ids_in, leading_id
 
 # The values' trailing whitespace is stripped by the callers (a lazy `(.*?)\s*$` is slower).
 _FIELD = re.compile(r"\s*(?:[-*+]\s+)?\*\*([^*]+?)\s*[:：]?\s*\*\*\s*[:：]?\s*(.*)")
-_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s*)?(.*)")
 _PRIORITY = re.compile(r"\bP\d\b")
 _TITLE_SEP = re.compile(r"^[`*_]*\s*[:：\-–—]?\s*")
 _FEATURE_KINDS = (SpecKind.FEATURE, SpecKind.FIX)
@@ -88,9 +88,9 @@ def _acceptance(ctx: SpecContext, section: Section, fields: list[tuple[str, str,
     for i in range(start + 1, stop):
         if doc.code[i]:
             continue
-        match = _ITEM.match(doc.visible[i])
-        if match is not None:
-            item = match.group(1).rstrip()
+        found = list_item(doc.visible[i])
+        if found is not None:
+            item = found.text.rstrip()
             if item:
                 items.append(item)
     return tuple(items)

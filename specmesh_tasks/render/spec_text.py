@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from specmesh_tasks.formats.task_lines import list_item
 from specmesh_tasks.model.spec import Section, SpecDoc
 from specmesh_tasks.parse.markdown import closes_fence, fence_open
 
-_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s+)?(.*)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(`\"])|(?<=[。！？])")
 
 
@@ -71,12 +71,11 @@ def items(section_lines: list[str]) -> list[Item]:
     """The top-level list items, in order (continuation lines and nested items kept with them)."""
     found: list[tuple[int, str, bool | None, list[str]]] = []
     for line in section_lines:
-        m = _ITEM.match(line)
-        if m and (not found or len(m.group(1)) <= found[-1][0]):
-            checked = None if m.group(2) is None else m.group(2) != " "
-            found.append((len(m.group(1)), m.group(3).strip(), checked, []))
+        m = list_item(line)
+        if m and (not found or len(m.indent) <= found[-1][0]):
+            found.append((len(m.indent), m.text.strip(), m.checked, []))
         elif found and m:
-            found[-1][3].append(m.group(3).strip())
+            found[-1][3].append(m.text.strip())
         elif found and line.strip() and line[:1] in (" ", "\t"):
             indent, text, checked, nested = found[-1]
             if nested:
@@ -96,7 +95,7 @@ def paragraphs(section_lines: list[str]) -> list[str]:
     current: list[str] = []
     for line in [*section_lines, ""]:
         s = line.strip()
-        if not s or s.startswith(("#", "|")) or _ITEM.match(line):
+        if not s or s.startswith(("#", "|")) or list_item(line):
             if current:
                 out.append(" ".join(current))
                 current = []

@@ -3,12 +3,11 @@ deferred items, external systems, a fix's direction."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from specmesh_tasks.formats.task_lines import list_item
 from specmesh_tasks.model.spec import MarkerKind, Section, SpecDoc
 
-_LIST_LEAD = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?")
 _E2E_WORDS = ("e2e", "end-to-end", "end to end")
 
 
@@ -81,7 +80,8 @@ def _clean_line(line: str) -> str:
     if s.startswith("|"):
         cells = [c.strip() for c in s.strip("|").split("|")]
         return " | ".join(c for c in cells if c)
-    return _LIST_LEAD.sub("", s).strip()
+    item = list_item(s)
+    return (item.text if item else s).strip()
 
 
 def _fix_direction_section(spec: SpecDoc) -> Section | None:

@@ -64,3 +64,12 @@ def test_a_code_span_task_gets_a_checkbox_and_keeps_its_words() -> None:
     assert checkbox_form("  * [X] ``[T-002] Ship``") == "  * [X] [T-002] Ship"
     assert checkbox_form("- `unclosed [T-003]") == "- `unclosed [T-003]"
     assert checkbox_form("plain prose") == "plain prose"
+
+
+def test_a_list_item_with_or_without_a_checkbox() -> None:
+    from specmesh_tasks.formats.task_lines import ListItem, list_item
+
+    assert list_item("  - [x] Done it") == ListItem("  ", True, "Done it")
+    assert list_item("1) [ ] Open") == ListItem("", False, "Open")
+    assert list_item("* plain") == ListItem("", None, "plain")
+    assert list_item("-no space") is None and list_item("text") is None

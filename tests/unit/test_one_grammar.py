@@ -220,6 +220,20 @@ def test_the_task_line_grammar_is_defined_once() -> None:
     assert item is not None and item.style == "code-span" and item.description == "Set up (done)"
 
 
+def test_the_list_item_grammar_is_defined_once() -> None:
+    """A Markdown list item (bullet or number, then an optional checkbox) is read by one grammar:
+    task lines, the Work Breakdown, the reader's use case fields and the spec prose a plan quotes."""
+    bullets = ("- ", "* ", "+ ", "1. ", "12) ")
+
+    def reads_list_items(p: re.Pattern[str]) -> bool:
+        return (all(any(p.match(b + x) for x in ("`[T-001] x`", "[ ] x")) for b in bullets)
+                and not any(p.match(x) for x in ("`[T-001] x`", "[ ] x")))
+
+    assert _definitions(reads_list_items) == ["formats/task_lines.py"]
+    removed = r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?"  # render/spec_values had this one
+    assert reads_list_items(re.compile(removed))
+
+
 def test_the_group_checks_find_a_second_definition() -> None:
     """The checks themselves work: the group grammars removed from breakdown, merge and render/adopt
     would each have been found."""
