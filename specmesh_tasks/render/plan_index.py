@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specmesh_tasks.fsutil import write_if_changed
 from specmesh_tasks.headers import SpecEntry
@@ -38,6 +38,9 @@ from specmesh_tasks.model.spec import (
     SpecDoc,
     SpecKind,
 )
+
+if TYPE_CHECKING:
+    from specmesh_tasks.parse.cache import ParseCache
 
 PROJECTION_VERSION = 4
 INDEX_STATE_VERSION = 1
@@ -74,11 +77,19 @@ def unproject(rel: str, data: dict[str, Any]) -> SpecDoc:
     )
 
 
-def _parse(root: Path, rel: str) -> SpecDoc | None:
-    """One spec through the parse cache (None when it cannot be read)."""
-    from specmesh_tasks.load import load_one, parse_cache_for
+def _parse(root: Path, rel: str, store: ParseCache) -> SpecDoc | None:
+    """One spec through the parse cache `store` (None when it cannot be read)."""
+    from specmesh_tasks.load import load_one
 
-    return load_one(root, rel, parse_cache_for(root, lazy=True))[0]
+    return load_one(root, rel, store)[0]
+
+
+def _store_or_new(root: Path, store: ParseCache | None) -> ParseCache:
+    """The caller's parse cache, or one for this call. A `plan` run passes its own: the index runs
+    before the plans, and every spec it parses is then not parsed again by `plan:<ID>`."""
+    from specmesh_tasks.load import parse_cache_for
+
+    return store if store is not None else parse_cache_for(root, lazy=True)
 
 
 class _Projections:
@@ -100,7 +111,7 @@ class _Projections:
         self.rows: dict[str, list[Any]] = rows if isinstance(rows, dict) else {}
         self.dirty = False
 
-    def data(self, root: Path, rel: str) -> tuple[dict[str, Any] | None, bool]:
+    def data(self, root: Path, rel: str, parsed: ParseCache) -> tuple[dict[str, Any] | None, bool]:
         """The projection (None when unreadable) and whether the file changed since it was made
         (it is then parsed and projected again now)."""
         from specmesh_tasks.freshness import file_stamp, settled, stamp_from_row, stamp_to_row, unchanged
@@ -121,7 +132,7 @@ class _Projections:
             row[0] = stamp_to_row(settled(stamp))
             self.dirty = True
             return row[2], False
-        spec = _parse(root, rel)
+        spec = _parse(root, rel, parsed)
         projection = project(spec) if spec is not None else None
         self.rows[rel] = [stamp_to_row(settled(stamp)), digest, projection]
         self.dirty = True
@@ -137,22 +148,25 @@ class _Projections:
             write_if_changed(self.file, text)
 
 
-def digest_repo(root: Path, entries: list[SpecEntry], cache: Path) -> Repo:
+def digest_repo(root: Path, entries: list[SpecEntry], cache: Path, parsed: ParseCache | None = None) -> Repo:
     """Overview specs in full and every other spec projected, in `load_repo`'s order."""
-
+    parsed = _store_or_new(root, parsed)
     store = _Projections(cache / "plan" / "projections.json")
-    overview = {e.rel: _parse(root, e.rel) for e in entries if e.kind in _OVERVIEW}
-    projections = {e.rel: store.data(root, e.rel)[0] for e in entries if e.kind not in _OVERVIEW}
+    overview = {e.rel: _parse(root, e.rel, parsed) for e in entries if e.kind in _OVERVIEW}
+    projections = {e.rel: store.data(root, e.rel, parsed)[0] for e in entries if e.kind not in _OVERVIEW}
     store.save(set(projections))
     return _repo(root, entries, overview, projections, set(projections))
 
 
-def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[tuple[str, str]]) -> int:
-    """Write each job's `(spec path, digest file)`; returns how many files changed."""
+def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[tuple[str, str]],
+                  parsed: ParseCache | None = None) -> int:
+    """Write each job's `(spec path, digest file)`; returns how many files changed. `parsed`: the
+    run's parse cache, shared with the plans (see `_store_or_new`)."""
     from specmesh_tasks.render.overview import overview_view, resolves_to_any
 
+    parsed = _store_or_new(root, parsed)
     store = _Projections(cache / "plan" / "projections.json")
-    overview = {e.rel: _parse(root, e.rel) for e in entries if e.kind in _OVERVIEW}
+    overview = {e.rel: _parse(root, e.rel, parsed) for e in entries if e.kind in _OVERVIEW}
     state = _IndexState(cache / "plan" / "index-state.json", entries, overview, jobs)
     changed_items = state.changed_items()  # None: anything may have changed
     known = _Written(cache / "plan" / "digests.json")
@@ -162,7 +176,7 @@ def write_digests(root: Path, entries: list[SpecEntry], cache: Path, jobs: list[
     for entry in entries:
         if entry.kind in _OVERVIEW:
             continue
-        data, reparsed = store.data(root, entry.rel)
+        data, reparsed = store.data(root, entry.rel, parsed)
         projections[entry.rel] = data
         touched = changed_items is None or reparsed
         if touched or (data is not None and resolves_to_any(data["items"], changed_items or set())):

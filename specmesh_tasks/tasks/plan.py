@@ -24,7 +24,7 @@ import hashlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doit import task_params
 from doit.exceptions import TaskFailed
@@ -40,6 +40,9 @@ from specmesh_tasks.tasks.common import (
     spec_entries,
 )
 from specmesh_tasks.tasks.group import FeatureTask, feature_task, skipped_task, summary_task
+
+if TYPE_CHECKING:
+    from specmesh_tasks.parse.cache import ParseCache
 
 PLAN_BEGIN_TASK = "_plan_begin"
 PLAN_INDEX_TASK = "_plan_index"
@@ -174,11 +177,11 @@ def _print_diff(diff: str) -> None:
 
 def run_plan(root: Path, spec_rel: str, options: Any) -> Any:
     """Bring `spec_rel`'s plan up to date (`render.feature`), the tree's outline read once per run."""
-    from specmesh_tasks.load import load_outline, parse_cache_for
+    from specmesh_tasks.load import load_outline
     from specmesh_tasks.render.feature import plan_feature
     from specmesh_tasks.render.templates import template_path
 
-    store = once(f"parse-cache:{root}", lambda: parse_cache_for(root, lazy=True))
+    store = _run_parse_cache(root)
     outline = once(f"outline:{root}", lambda: load_outline(root, spec_entries(), store))
     return plan_feature(root, spec_rel, outline, store, template_path(root, project_settings()), options)
 
@@ -188,7 +191,14 @@ def index_action(root: str, jobs: list[tuple[str, str]]) -> None:
     from specmesh_tasks.render.plan_index import write_digests
     from specmesh_tasks.state import cache_dir
 
-    write_digests(Path(root), spec_entries(), cache_dir(Path(root)), jobs)
+    write_digests(Path(root), spec_entries(), cache_dir(Path(root)), jobs, _run_parse_cache(Path(root)))
+
+
+def _run_parse_cache(root: Path) -> ParseCache:
+    """The parse cache of this run, one for the index and every plan: a spec is parsed once."""
+    from specmesh_tasks.load import parse_cache_for
+
+    return once(f"parse-cache:{root}", lambda: parse_cache_for(root, lazy=True))
 
 
 def summary_action(root: str, planned: list[str]) -> TaskFailed | None:
