@@ -250,7 +250,41 @@ def _entries_from_rows(rows: object) -> Entries | None:
 
 
 def _dumps(payload: object) -> bytes:
-    return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    """Pickle with each model object written as `Class(*fields)`.
+
+    Why: pickle's default for a slotted dataclass calls a Python `__getstate__` per object (which
+    looks up the class's fields each time); a spec is ~240 objects, so writing the whole cache was
+    a third of a cold `specmesh gates` at 1000 features. Reading the fields with one
+    `operator.attrgetter` call instead halves the write (gain measured on the command: see the
+    commit). Loading calls the class itself, which `_ModelUnpickler` allows.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _model_reducers()  # type: ignore[misc]  # a documented attribute
+    pickler.dump(payload)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _model_reducers() -> dict[type, Any]:
+    """copyreg's table plus `Class -> (Class, fields tuple)` for every model dataclass."""
+    import copyreg
+    import operator
+
+    from specmesh_tasks.model import spec as model
+
+    def reducer(cls: type) -> Any:
+        names = [f.name for f in dataclasses.fields(cls)]
+        read = operator.attrgetter(*names)
+        if len(names) == 1:  # attrgetter of one name returns the value, not a tuple
+            return lambda obj: (cls, (read(obj),))
+        return lambda obj: (cls, read(obj))
+
+    table: dict[type, Any] = dict(copyreg.dispatch_table)
+    for obj in vars(model).values():
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj):
+            table[obj] = reducer(obj)
+    return table
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
