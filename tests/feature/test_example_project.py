@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,17 @@ def test_spec_files_are_plain_lf_utf8(path: str) -> None:
     data = (EXAMPLE / path).read_bytes()
     assert b"\r\n" not in data and not data.startswith(b"\xef\xbb\xbf")
     data.decode("utf-8")
+
+
+def test_the_example_plans_show_every_answer_the_specs_give(
+        run_specmesh: Callable[..., subprocess.CompletedProcess[str]], example_copy: Path) -> None:
+    # Issue 15: the committed plans are what the tool generates, so a first run on a fresh cache
+    # has no generated answer it must hold back (no "kept the hand-written answer" note) and
+    # writes nothing.
+    before = {p: p.read_bytes() for p in example_copy.rglob("plan.md")}
+    result = run_specmesh("plan", cwd=example_copy)
+    assert result.returncode == 0, result.stderr
+    held_back = [line for line in (result.stdout + result.stderr).splitlines()
+                 if "kept the hand-written answer" in line or "has no untouched place" in line]
+    assert held_back == []
+    assert {p: p.read_bytes() for p in example_copy.rglob("plan.md")} == before
