@@ -169,7 +169,7 @@ def test_sub_tasks_run_in_spec_path_order_whatever_the_hash_seed(example_copy: P
 # glob and pathlib use): the order a file system lists a folder in differs between machines (ext4
 # lists by name hash, tmpfs newest first), and no log, plan or order may follow it.
 REVERSED_LISTINGS = """
-import os, sys
+import functools, os, sys
 real_scandir, real_listdir = os.scandir, os.listdir
 
 class _Listed:
@@ -184,8 +184,12 @@ def scandir(path="."):
     with real_scandir(path) as entries:
         return _Listed(reversed(list(entries)))
 
-def listdir(path="."):
-    return list(reversed(real_listdir(path)))
+def reversed_listdir(real, path="."):
+    return list(reversed(real(path)))
+
+# A partial, like the builtin it replaces, does not bind as a method: Python 3.10's pathlib keeps
+# os.listdir as a class attribute of its accessor and calls it through an instance.
+listdir = functools.partial(reversed_listdir, real_listdir)
 
 os.scandir, os.listdir = scandir, listdir
 from specmesh_tasks.cli import main
