@@ -101,6 +101,19 @@ def read_cache(path: Path) -> Any:
         return None
 
 
+def read_json_object(path: Path | None) -> dict[str, Any] | None:
+    """The JSON object in cache file `path`, or None when it is missing, unreadable, not JSON or
+    not an object. Quiet: for caches that are rebuilt as a matter of course (the affected-tests
+    side's inputs, requirement and import-edge caches)."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def set_aside(path: Path, reason: str) -> None:
     """Move a damaged cache file (or directory) to `<name>.damaged`, replacing an older one,
     and say so in one line; if it cannot be moved, remove it."""

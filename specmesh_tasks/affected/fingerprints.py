@@ -34,6 +34,7 @@ from specmesh_tasks.affected.imports import Resolver
 from specmesh_tasks.affected.symbols import ALL, WHOLE, Node, SymbolGraph
 from specmesh_tasks.model.ids import IdKind, kind_of, strip_instance_suffix
 from specmesh_tasks.model.spec import Definition, TestTag
+from specmesh_tasks.state import read_json_object
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
@@ -160,7 +161,7 @@ def cached_requirement_index(root: Path, settings: Settings | None, cache_file: 
         found = facts.facts(rel)
         stamp.append([rel, found.digest if found else ""])
     stamp.append(settings.digest if settings is not None else "")
-    saved = _read_json(cache_file)
+    saved = read_json_object(cache_file) or {}
     if saved.get("schema") == INDEX_SCHEMA and saved.get("stamp") == stamp:
         cached = _index_from_json(saved)
         if cached is not None:
@@ -192,15 +193,6 @@ def _index_from_json(saved: dict[str, Any]) -> RequirementIndex | None:
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
-
-def _read_json(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _key(definition: Definition, features: Mapping[str, str]) -> str:

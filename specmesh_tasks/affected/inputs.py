@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from specmesh_tasks.affected.facts import FactsCache
+from specmesh_tasks.state import read_json_object
 
 CACHE_NAME = "affected-inputs.json"
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock")
@@ -50,7 +51,7 @@ class Inputs:
         self.root = root
         self.facts = facts
         self.cache_file = cache_file
-        self.saved = _read_json(cache_file)
+        self.saved = read_json_object(cache_file) or {}
         self.changed = False
         self.common = self._common()
         self.data = [(glob, tests, self._data_files(glob)) for glob, tests in data]
@@ -165,12 +166,3 @@ def _matches(path: str, pattern: str) -> bool:
 
     return path == pattern or bool(glob_to_regex(pattern).match(path))
 
-
-def _read_json(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}

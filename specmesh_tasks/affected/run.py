@@ -46,6 +46,7 @@ from specmesh_tasks.affected.since import changes_since
 from specmesh_tasks.affected.symbols import SymbolGraph
 from specmesh_tasks.discover import test_file_paths
 from specmesh_tasks.errors import UserError
+from specmesh_tasks.state import read_json_object
 
 if TYPE_CHECKING:
     from specmesh_tasks.config import Settings
@@ -156,14 +157,6 @@ def _save_caches(cache: Path, facts: FactsCache, prepared: Prepared) -> None:
         write_if_changed(cache / EDGES_CACHE_NAME, json.dumps(prepared.graph.dump(), separators=(",", ":")))
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCache, *,
             test_paths: Sequence[str] | None = None, state: State | None = None) -> Prepared:
     """List, fingerprint and select (no runner started)."""
@@ -190,7 +183,7 @@ def prepare(root: Path, settings: Settings, options: TestOptions, facts: FactsCa
     file_level = settings.tests.granularity in ("file", "recorded")
     graph = None
     if resolver is not None:
-        saved = _read_json(cache_path(root).parent / EDGES_CACHE_NAME) if facts.cache_file else None
+        saved = read_json_object(cache_path(root).parent / EDGES_CACHE_NAME) if facts.cache_file else None
         graph = SymbolGraph(facts, resolver, file_level=file_level, saved=saved)
     inputs_cache = cache_path(root).parent / INPUTS_CACHE_NAME if facts.cache_file else None
     inputs = Inputs(root, facts, settings.tests.data, inputs_cache)
