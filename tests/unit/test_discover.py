@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from spec_texts import FEATURE
 
 from specmesh_tasks import discover, headers
 from specmesh_tasks.discover import (
@@ -21,24 +22,6 @@ from specmesh_tasks.discover import (
 )
 from specmesh_tasks.errors import RootNotFoundError
 from specmesh_tasks.headers import scan_specs
-
-FEATURE = """\
-# Feature Spec: Book Lending
-
-<!--
-  Spec Status: Draft - initial creation
-  Status: Deprecated
--->
-
-Spec Type: Feature
-Spec ID: S-LOAN-001
-Status: Approved
-
----
-
-## 1. Purpose and Scope
-Status: Not a header
-"""
 
 
 def test_find_root_walks_up_to_the_nearest_specify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

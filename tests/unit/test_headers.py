@@ -7,28 +7,11 @@ import os
 from typing import Any
 
 import pytest
+from spec_texts import FEATURE
 
 from specmesh_tasks import discover, headers
 from specmesh_tasks.headers import scan_specs
 from specmesh_tasks.model.spec import SpecKind
-
-FEATURE = """\
-# Feature Spec: Book Lending
-
-<!--
-  Spec Status: Draft - initial creation
-  Status: Deprecated
--->
-
-Spec Type: Feature
-Spec ID: S-LOAN-001
-Status: Approved
-
----
-
-## 1. Purpose and Scope
-Status: Not a header
-"""
 
 LISTED = {
     ".specify/specs/features/a/spec.md": FEATURE,
